@@ -1,0 +1,448 @@
+"""Case tables: one row per employee case, read from CSV, XLSX or Parquet and validated.
+
+Reading turns every cell into exact values (dates, integer cents, codes) and collects, for each
+row, every problem found; a row with a problem is rejected, all other rows still compute.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import zipfile
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Iterable, Mapping, Sequence
+
+import numpy as np
+import pandas as pd
+import pandera.pandas as pa
+
+from .money import MAX_CENTS, decimal_to_cents, format_cents, to_decimal
+from .schedule import DAY, FREQUENCY_CODES
+from .terms import DEFAULT_AGREEMENT_ID, PAY_FREQUENCIES, Agreement
+
+REASONS = ("without_cause", "good_reason", "for_cause", "resignation")
+REQUIRED_COLUMNS = ("employee_id", "termination_date", "termination_reason", "base_salary")
+MONEY_COLUMNS = ("base_salary", "prior_year_bonus_declared", "prior_year_bonus_paid",
+                 "monthly_benefits_cost")
+CASE_COLUMNS = ("employee_id", "employee_name", "termination_date", "termination_reason",
+                "base_salary", "prior_year_bonus_declared", "prior_year_bonus_paid",
+                "monthly_benefits_cost", "pay_frequency", "consented_to_change", "agreement")
+# Dates outside these years are rejected: they are typing errors, not terminations.
+FIRST_YEAR, LAST_YEAR = 1950, 2149
+MAX_FILE_BYTES = 200 * 1024 * 1024
+MAX_XLSX_UNPACKED_BYTES = 1024 * 1024 * 1024
+
+_TRUE = {"true", "t", "yes", "y", "1", "1.0"}
+_FALSE = {"false", "f", "no", "n", "0", "0.0", ""}
+
+
+class CaseFileError(Exception):
+    """A case file that cannot be used at all (unreadable, or a required column missing)."""
+
+
+@dataclass(frozen=True)
+class CaseTable:
+    """Validated cases, column by column; row k is the k-th input row.
+
+    Money is int64 cents; dates are datetime64[D] (NaT where unusable); codes are text.
+    `errors[k]` lists every problem of row k (empty = the row is valid); `notes[k]` lists
+    harmless adjustments (an input rounded to the cent, a blank consent) shown as warnings.
+    """
+    source_row: np.ndarray
+    employee_id: np.ndarray
+    employee_name: np.ndarray
+    termination_date: np.ndarray
+    termination_reason: np.ndarray
+    base_salary: np.ndarray
+    prior_year_bonus_declared: np.ndarray
+    bonus_declared: np.ndarray          # False where prior_year_bonus_declared is blank
+    prior_year_bonus_paid: np.ndarray
+    monthly_benefits_cost: np.ndarray
+    pay_frequency: np.ndarray           # resolved: blank takes the agreement's default
+    consented_to_change: np.ndarray
+    agreement: np.ndarray               # resolved: blank takes the default agreement
+    errors: tuple[tuple[str, ...], ...]
+    notes: tuple[tuple[str, ...], ...]
+    raw: pd.DataFrame = field(repr=False)   # the cells as read, for exceptions and carry-through
+
+    def __len__(self) -> int:
+        return len(self.source_row)
+
+    @property
+    def valid(self) -> np.ndarray:
+        return np.fromiter((not e for e in self.errors), dtype=bool, count=len(self.errors))
+
+    @property
+    def frequency_code(self) -> np.ndarray:
+        codes = np.full(len(self), FREQUENCY_CODES["semimonthly"], dtype=np.int64)
+        for name, code in FREQUENCY_CODES.items():
+            codes[self.pay_frequency == name] = code
+        return codes
+
+
+# ---------------------------------------------------------------------------------------------
+# Reading files
+
+def normalize_column(name: object) -> str:
+    return re.sub(r"[\s\-]+", "_", str(name).strip().lower())
+
+
+def _check_size(path: Path) -> None:
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise CaseFileError(f"{path}: cannot read the case file: {exc.strerror or exc}") from None
+    if size > MAX_FILE_BYTES:
+        raise CaseFileError(f"{path}: the file is {size / 2**20:.0f} MiB; case files are "
+                            f"limited to {MAX_FILE_BYTES // 2**20} MiB")
+
+
+def _read_csv(path: Path) -> pd.DataFrame:
+    raw = path.read_bytes()
+    if b"\x00" in raw[:65536]:
+        raise CaseFileError(f"{path}: not a text CSV file (it contains binary data); save it as "
+                            "CSV UTF-8 or XLSX")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise CaseFileError(f"{path}: not UTF-8 text (byte {exc.start}); save it as CSV UTF-8") from None
+    import io
+    first_line = text.split("\n", 1)[0]
+    sep = ","
+    if "," not in first_line:
+        for candidate in (";", "\t", "|"):
+            if candidate in first_line:
+                sep = candidate
+                break
+    try:
+        frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, sep=sep,
+                            skipinitialspace=False, engine="c")
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError) as exc:
+        raise CaseFileError(f"{path}: not a readable CSV table: {str(exc).splitlines()[0]}") from None
+    return frame
+
+
+def _check_xlsx_archive(path: Path) -> None:
+    try:
+        with zipfile.ZipFile(path) as archive:
+            total = 0
+            for info in archive.infolist():
+                total += info.file_size
+                if info.file_size > 0 and info.compress_size > 0 and \
+                        info.file_size / info.compress_size > 1000 and info.file_size > 10 * 2**20:
+                    raise CaseFileError(f"{path}: part {info.filename!r} expands {info.file_size // info.compress_size}"
+                                        "x when unpacked; refusing a likely zip bomb")
+            if total > MAX_XLSX_UNPACKED_BYTES:
+                raise CaseFileError(f"{path}: unpacks to {total / 2**20:.0f} MiB; workbooks are "
+                                    f"limited to {MAX_XLSX_UNPACKED_BYTES // 2**20} MiB unpacked")
+            bad = archive.testzip() if path.stat().st_size < 20 * 2**20 else None
+            if bad:
+                raise CaseFileError(f"{path}: damaged workbook (part {bad!r} is corrupt)")
+    except zipfile.BadZipFile:
+        raise CaseFileError(f"{path}: not a valid .xlsx workbook (damaged or not a zip archive)") from None
+
+
+def _read_xlsx(path: Path) -> pd.DataFrame:
+    import openpyxl
+    _check_xlsx_archive(path)
+    try:
+        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many types for damaged files
+        raise CaseFileError(f"{path}: not a readable .xlsx workbook: {type(exc).__name__}: "
+                            f"{str(exc).splitlines()[0] if str(exc) else ''}") from None
+    try:
+        names = {name.lower(): name for name in book.sheetnames}
+        sheet = book[names.get("cases", book.sheetnames[0])]
+        rows = sheet.iter_rows(values_only=True)
+        header = next(rows, None)
+        if header is None:
+            raise CaseFileError(f"{path}: the sheet {sheet.title!r} is empty")
+        width = len(header)
+        while width and header[width - 1] in (None, ""):
+            width -= 1
+        data = [tuple(r[:width]) + (None,) * (width - len(r)) for r in rows]
+    except CaseFileError:
+        raise
+    except Exception as exc:
+        raise CaseFileError(f"{path}: not a readable .xlsx workbook: {type(exc).__name__}") from None
+    finally:
+        book.close()
+    columns = ["" if h is None else str(h) for h in header[:width]]
+    return pd.DataFrame(data, columns=columns, dtype=object)
+
+
+def _read_parquet(path: Path) -> pd.DataFrame:
+    try:
+        return pd.read_parquet(path)
+    except Exception as exc:
+        raise CaseFileError(f"{path}: not a readable Parquet file: {type(exc).__name__}") from None
+
+
+def read_case_file(path: str | Path) -> pd.DataFrame:
+    """The case table as read, column names normalized; CaseFileError when unusable."""
+    p = Path(path)
+    _check_size(p)
+    suffix = p.suffix.lower()
+    readers = {".csv": _read_csv, ".txt": _read_csv, ".xlsx": _read_xlsx, ".xlsm": _read_xlsx,
+               ".parquet": _read_parquet, ".pq": _read_parquet}
+    if suffix not in readers:
+        raise CaseFileError(f"{p}: unsupported file type {suffix or '(none)'!r}; use .csv, .xlsx or .parquet")
+    try:
+        frame = readers[suffix](p)
+    except MemoryError:
+        raise CaseFileError(f"{p}: too large to read into memory") from None
+    except OSError as exc:
+        raise CaseFileError(f"{p}: cannot read the case file: {exc.strerror or exc}") from None
+    return prepare_frame(frame, str(p))
+
+
+def prepare_frame(frame: pd.DataFrame, source: str = "case table") -> pd.DataFrame:
+    """Normalize column names, check required columns, drop wholly blank rows (keeping each
+    remaining row's position in the file as source_row)."""
+    columns = [normalize_column(c) for c in frame.columns]
+    seen: dict[str, str] = {}
+    for original, name in zip(frame.columns, columns):
+        if name in seen and name:
+            raise CaseFileError(f"{source}: columns {seen[name]!r} and {original!r} both mean {name!r}")
+        seen[name] = str(original)
+    frame = frame.copy()
+    frame.columns = columns
+    for column in REQUIRED_COLUMNS:
+        if column not in frame.columns:
+            raise CaseFileError(f"{source}: required column {column!r} is missing "
+                                f"(found: {', '.join(c for c in columns if c) or 'no columns'})")
+    frame.insert(0, "source_row", np.arange(1, len(frame) + 1))
+    # Fully blank rows are not cases (an .xlsx often carries formatted empty rows).
+    cells = frame.drop(columns="source_row")
+    blank = cells.isna() | cells.astype(str).apply(lambda s: s.str.strip() == "")
+    frame = frame[~blank.all(axis=1)].reset_index(drop=True)
+    return frame
+
+
+# ---------------------------------------------------------------------------------------------
+# Cell parsing (vectorized; slow paths only for unusual cells)
+
+def _as_text(series: pd.Series) -> pd.Series:
+    """Every cell as text: '' for blanks, shortest repr for spreadsheet numbers."""
+    def one(v):
+        if v is None or (isinstance(v, float) and np.isnan(v)) or v is pd.NA or v is pd.NaT:
+            return ""
+        if isinstance(v, bool):
+            return "true" if v else "false"
+        if isinstance(v, float):
+            return repr(v)[:-2] if repr(v).endswith(".0") else repr(v)
+        if isinstance(v, (dt.datetime, pd.Timestamp)):
+            return v.isoformat(sep=" ")
+        if isinstance(v, dt.date):
+            return v.isoformat()
+        return str(v)
+    if series.dtype == object or not pd.api.types.is_string_dtype(series):
+        series = series.map(one)
+    return series.astype(object).where(series.notna(), "").astype(str).str.strip()
+
+
+_MONEY_RE = r"-?\d{1,15}(\.\d{0,2})?"
+
+
+def parse_money(text: pd.Series, column: str, errors: list[list[str]], notes: list[list[str]],
+                required: bool) -> tuple[np.ndarray, np.ndarray]:
+    """(cents, present) of a money column; records a message for every bad cell."""
+    n = len(text)
+    cents = np.zeros(n, dtype=np.int64)
+    cleaned = text.str.replace(",", "", regex=False).str.replace("$", "", regex=False).str.strip()
+    blank = (cleaned == "").to_numpy()
+    simple = cleaned.str.fullmatch(_MONEY_RE).to_numpy(dtype=bool)
+    if simple.any():
+        parts = cleaned[simple].str.partition(".")
+        whole = parts[0].astype(np.int64).to_numpy()
+        frac = parts[2].str.ljust(2, "0").astype(np.int64).to_numpy()
+        neg = parts[0].str.startswith("-").to_numpy()
+        cents[simple] = np.abs(whole) * 100 * np.where(neg, -1, 1) + np.where(neg, -frac, frac)
+    for k in np.flatnonzero(~simple & ~blank):
+        original = text.iat[k]
+        try:
+            d = to_decimal(original)
+        except ValueError as exc:
+            errors[k].append(f"{column}: {exc}")
+            continue
+        if abs(d) * 100 > MAX_CENTS:
+            errors[k].append(f"{column}: {original[:40]!r} is beyond the largest amount accepted "
+                             f"({format_cents(MAX_CENTS)})")
+            continue
+        cents[k] = decimal_to_cents(d)
+        if d != Decimal(int(cents[k])) / 100:
+            notes[k].append(f"{column} {original} rounded to {format_cents(cents[k])}")
+    too_big = np.abs(cents) > MAX_CENTS
+    for k in np.flatnonzero(too_big & simple):
+        errors[k].append(f"{column}: {text.iat[k][:40]!r} is beyond the largest amount accepted "
+                         f"({format_cents(MAX_CENTS)})")
+    if required:
+        for k in np.flatnonzero(blank):
+            errors[k].append(f"{column}: required, but blank")
+    return cents, ~blank
+
+
+_DATE_RE = r"\d{4}-\d{2}-\d{2}(?:[ T]00:00(?::00(?:\.0+)?)?)?"
+
+
+def parse_dates(text: pd.Series, column: str, errors: list[list[str]]) -> np.ndarray:
+    n = len(text)
+    out = np.full(n, np.datetime64("NaT"), dtype=DAY)
+    shaped = text.str.fullmatch(_DATE_RE).to_numpy(dtype=bool)
+    if shaped.any():
+        parsed = pd.to_datetime(text[shaped].str.slice(0, 10), format="%Y-%m-%d", errors="coerce")
+        out[shaped] = parsed.to_numpy(dtype="datetime64[ns]").astype(DAY)
+    blank = (text == "").to_numpy()
+    for k in np.flatnonzero(blank):
+        errors[k].append(f"{column}: required, but blank")
+    for k in np.flatnonzero(~blank & ~shaped):
+        errors[k].append(f"{column}: {text.iat[k][:40]!r} is not a date; write it as YYYY-MM-DD")
+    for k in np.flatnonzero(shaped & np.isnat(out)):
+        errors[k].append(f"{column}: {text.iat[k][:10]!r} is not a real calendar date")
+    years = out.astype("datetime64[Y]").astype(np.int64) + 1970
+    for k in np.flatnonzero(~np.isnat(out) & ((years < FIRST_YEAR) | (years > LAST_YEAR))):
+        errors[k].append(f"{column}: {text.iat[k][:10]!r} is outside {FIRST_YEAR}-{LAST_YEAR}")
+        out[k] = np.datetime64("NaT")
+    return out
+
+
+def parse_flags(text: pd.Series, column: str, errors: list[list[str]]) -> tuple[np.ndarray, np.ndarray]:
+    """(value, blank) of a true/false column."""
+    lowered = text.str.lower()
+    value = lowered.isin(_TRUE).to_numpy()
+    known = value | lowered.isin(_FALSE).to_numpy()
+    for k in np.flatnonzero(~known):
+        errors[k].append(f"{column}: {text.iat[k][:40]!r} is not true or false")
+    return value, (text == "").to_numpy()
+
+
+# ---------------------------------------------------------------------------------------------
+# Validation of the parsed values, declared with pandera
+
+def _schema(agreement_ids: Iterable[str]) -> pa.DataFrameSchema:
+    nonneg = pa.Check.ge(0, error="must not be negative")
+    return pa.DataFrameSchema(
+        {
+            "employee_id": pa.Column(str, [
+                pa.Check(lambda s: s != "", element_wise=False, error="required, but blank"),
+            ]),
+            "termination_reason": pa.Column(str, pa.Check.isin(
+                REASONS, error=f"must be one of {', '.join(REASONS)}")),
+            "base_salary": pa.Column(np.int64, pa.Check.gt(0, error="must be greater than 0")),
+            "prior_year_bonus_declared": pa.Column(np.int64, nonneg),
+            "prior_year_bonus_paid": pa.Column(np.int64, nonneg),
+            "monthly_benefits_cost": pa.Column(np.int64, nonneg),
+            "pay_frequency": pa.Column(str, pa.Check.isin(
+                PAY_FREQUENCIES, error=f"must be one of {', '.join(PAY_FREQUENCIES)}")),
+            "agreement": pa.Column(str, pa.Check.isin(
+                sorted(agreement_ids), error="is not a known agreement")),
+        },
+        coerce=False,
+    )
+
+
+def _describe(column: str, value: object) -> str:
+    if column in MONEY_COLUMNS and isinstance(value, (int, np.integer)):
+        return format_cents(int(value))
+    return str(value)[:40]
+
+
+def validate(frame: pd.DataFrame, agreements: Mapping[str, Agreement],
+             default_agreement: str = DEFAULT_AGREEMENT_ID) -> CaseTable:
+    """Parse and check every cell of a prepared case frame (see prepare_frame)."""
+    n = len(frame)
+    errors: list[list[str]] = [[] for _ in range(n)]
+    notes: list[list[str]] = [[] for _ in range(n)]
+    text = {c: (_as_text(frame[c]) if c in frame.columns else pd.Series([""] * n, dtype=object))
+            for c in CASE_COLUMNS}
+    for c in text:
+        text[c] = text[c].reset_index(drop=True)
+
+    money = {}
+    present = {}
+    for column in MONEY_COLUMNS:
+        money[column], present[column] = parse_money(text[column], column, errors, notes,
+                                                     required=column == "base_salary")
+    termination_date = parse_dates(text["termination_date"], "termination_date", errors)
+    consented, consent_blank = parse_flags(text["consented_to_change"], "consented_to_change", errors)
+
+    reason = text["termination_reason"].str.lower().str.replace(r"[\s\-]+", "_", regex=True)
+    agreement = text["agreement"].where(text["agreement"] != "", default_agreement)
+    default_freq = agreement.map(lambda a: agreements[a].default_pay_frequency if a in agreements
+                                 else "semimonthly")
+    frequency = text["pay_frequency"].str.lower()
+    frequency = frequency.where(frequency != "", default_freq)
+
+    parsed = pd.DataFrame({
+        "employee_id": text["employee_id"], "termination_reason": reason,
+        **money, "pay_frequency": frequency, "agreement": agreement,
+    })
+    try:
+        _schema(agreements).validate(parsed, lazy=True)
+    except pa.errors.SchemaErrors as exc:
+        failures = exc.failure_cases
+        for column, check, index, value in zip(failures["column"], failures["check"],
+                                               failures["index"], failures["failure_case"]):
+            if index is None or pd.isna(index):
+                continue
+            k = int(index)
+            if column in MONEY_COLUMNS and not present[column][k]:
+                continue
+            if column == "termination_reason" and text[column].iat[k] == "":
+                errors[k].append(f"{column}: required, but blank")
+            elif column == "employee_id":
+                errors[k].append(f"{column}: {check}")
+            else:
+                errors[k].append(f"{column}: {_describe(column, value)!r} {check}")
+
+    ids = text["employee_id"]
+    duplicated = (ids.duplicated(keep=False) & (ids != "")).to_numpy()
+    if duplicated.any():
+        rows_by_id: dict[str, list[int]] = {}
+        for k in np.flatnonzero(duplicated):
+            rows_by_id.setdefault(ids.iat[k], []).append(int(frame["source_row"].iat[k]))
+        for k in np.flatnonzero(duplicated):
+            others = rows_by_id[ids.iat[k]]
+            errors[k].append(f"employee_id: {ids.iat[k][:40]!r} appears on rows "
+                             f"{', '.join(map(str, others))}; each case needs its own id")
+
+    good_reason_blank = (reason == "good_reason").to_numpy() & consent_blank
+    for k in np.flatnonzero(good_reason_blank):
+        notes[k].append("consented_to_change is blank: read as no prior consent to the change")
+
+    source_row = frame["source_row"].to_numpy(dtype=np.int64)
+    order = {c: i for i, c in enumerate(CASE_COLUMNS)}
+    by_column = lambda m: order.get(m.split(":", 1)[0], len(order))  # noqa: E731
+    with_row = tuple(tuple(f"row {r}, {m}" for m in sorted(e, key=by_column))
+                     for r, e in zip(source_row, errors))
+    return CaseTable(
+        source_row=source_row,
+        employee_id=ids.to_numpy(dtype=object),
+        employee_name=text["employee_name"].to_numpy(dtype=object),
+        termination_date=termination_date,
+        termination_reason=reason.to_numpy(dtype=object),
+        base_salary=money["base_salary"],
+        prior_year_bonus_declared=money["prior_year_bonus_declared"],
+        bonus_declared=present["prior_year_bonus_declared"],
+        prior_year_bonus_paid=money["prior_year_bonus_paid"],
+        monthly_benefits_cost=money["monthly_benefits_cost"],
+        pay_frequency=frequency.to_numpy(dtype=object),
+        consented_to_change=consented,
+        agreement=agreement.to_numpy(dtype=object),
+        errors=with_row,
+        notes=tuple(tuple(x) for x in notes),
+        raw=frame,
+    )
+
+
+def from_records(records: Sequence[Mapping[str, object]], agreements: Mapping[str, Agreement],
+                 default_agreement: str = DEFAULT_AGREEMENT_ID) -> CaseTable:
+    """Cases from Python mappings (one per case), through the same parsing and validation."""
+    frame = pd.DataFrame(list(records), dtype=object)
+    return validate(prepare_frame(frame, "cases"), agreements, default_agreement)
+
+
+def load_cases(path: str | Path, agreements: Mapping[str, Agreement]) -> CaseTable:
+    return validate(read_case_file(path), agreements)

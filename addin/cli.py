@@ -1,0 +1,109 @@
+"""The `severance` command: case tables in, payouts out. An adapter: every figure comes from the
+engine; this module only reads arguments, calls it and writes files."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Sequence
+
+from .cases import CaseFileError, load_cases
+from .engine import compute
+from .output import OutputError, write_table
+from .tables import calc_frame, schedule_frame
+from .terms import TermsError, load_agreements
+
+EXIT_OK, EXIT_USAGE = 0, 2
+
+
+def _calc(args) -> int:
+    agreements = load_agreements(args.terms)
+    cases = load_cases(args.cases, agreements)
+    payouts = compute(cases, agreements)
+    write_table(calc_frame(cases, payouts), args.out, refuse=(args.cases,), sheet="Results")
+    _summary(args, payouts)
+    return EXIT_OK
+
+
+def _schedule(args) -> int:
+    agreements = load_agreements(args.terms)
+    cases = load_cases(args.cases, agreements)
+    payouts = compute(cases, agreements)
+    write_table(schedule_frame(cases, payouts), args.out, refuse=(args.cases,), sheet="Schedule")
+    _summary(args, payouts)
+    return EXIT_OK
+
+
+def _summary(args, payouts) -> None:
+    if args.out is None:
+        return
+    counts = {s: int((payouts.status == s).sum()) for s in ("paid", "no_severance", "rejected")}
+    print(f"{len(payouts)} input rows: {counts['paid']} paid, {counts['no_severance']} no severance, "
+          f"{counts['rejected']} rejected -> {args.out}", file=sys.stderr)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="severance",
+        description="Severance payouts under executive employment letters (default: SAVVIS 2002 CTO letter).")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    def common(p):
+        p.add_argument("cases", help="case table: .csv, .xlsx or .parquet, one row per employee case")
+        p.add_argument("--terms", metavar="FILE", help="TOML file of [[agreement]] tables to add")
+
+    calc = sub.add_parser("calc", help="one row of payouts per case (status, (i)-(iv), totals, dates)")
+    common(calc)
+    calc.add_argument("-o", "--out", help="output .csv, .json, .xlsx or .parquet (default: CSV on stdout)")
+    calc.set_defaults(run=_calc)
+
+    schedule = sub.add_parser("schedule", help="every payment of every paid case, one row each")
+    common(schedule)
+    schedule.add_argument("-o", "--out", help="output .csv, .json, .xlsx or .parquet (default: CSV on stdout)")
+    schedule.set_defaults(run=_schedule)
+
+    for extend in _EXTENSIONS:
+        extend(sub, common)
+    return parser
+
+
+# Adapters that add subcommands (report, templates) register here.
+_EXTENSIONS: list = []
+
+
+def _load_extensions() -> None:
+    for module in ("report", "templates"):
+        try:
+            mod = __import__(f"addin.{module}", fromlist=["add_subcommand"])
+        except ImportError:
+            continue
+        if hasattr(mod, "add_subcommand") and mod.add_subcommand not in _EXTENSIONS:
+            _EXTENSIONS.append(mod.add_subcommand)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    _load_extensions()
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.run(args)
+    except (CaseFileError, TermsError, OutputError) as exc:
+        print(f"severance: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("severance: interrupted; no output was written", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return EXIT_OK
+    except Exception as exc:  # never a traceback for finance; SEVERANCE_DEBUG=1 shows it
+        import os
+        if os.environ.get("SEVERANCE_DEBUG"):
+            raise
+        print(f"severance: error: unexpected failure ({type(exc).__name__}: {exc}); "
+              "rerun with SEVERANCE_DEBUG=1 for details", file=sys.stderr)
+        return EXIT_USAGE
+
+
+if __name__ == "__main__":
+    sys.exit(main())

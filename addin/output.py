@@ -1,0 +1,96 @@
+"""Writing result tables safely: atomic replacement, and user text that never becomes a formula."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from pathlib import Path
+from typing import Iterator
+
+import pandas as pd
+
+# A cell starting with one of these is read as a formula (or DDE) by spreadsheet programs.
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\n", "|", "%")
+
+
+class OutputError(Exception):
+    """An output that cannot be written; the message says why."""
+
+
+def neutralize(text: object) -> object:
+    """Text a spreadsheet would run as a formula, made inert for CSV with a leading apostrophe
+    (the convention Excel and LibreOffice show as plain text)."""
+    if isinstance(text, str) and text.startswith(FORMULA_PREFIXES):
+        return "'" + text
+    return text
+
+
+@contextlib.contextmanager
+def atomic_path(out: str | Path, refuse: tuple[str | Path, ...] = ()) -> Iterator[Path]:
+    """A temporary path beside OUT, renamed onto OUT only when the writer finishes: an
+    interrupted run leaves the previous OUT (or none), never a half-written file."""
+    out = Path(out)
+    for other in refuse:
+        try:
+            if out.resolve() == Path(other).resolve():
+                raise OutputError(f"{out}: refusing to overwrite the input file")
+        except OSError:
+            pass
+    folder = out.parent if str(out.parent) else Path(".")
+    if not folder.is_dir():
+        raise OutputError(f"{out}: the folder {folder} does not exist")
+    fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".partial", dir=folder)
+    os.close(fd)
+    tmp_path = Path(tmp)
+    try:
+        yield tmp_path
+        os.chmod(tmp_path, 0o644)
+        os.replace(tmp_path, out)
+    finally:
+        if tmp_path.exists():
+            tmp_path.unlink()
+
+
+def write_table(frame: pd.DataFrame, out: str | Path | None, refuse=(), sheet: str = "Results") -> None:
+    """Write a result table by OUT's suffix (.csv, .json, .xlsx, .parquet); CSV to stdout when
+    OUT is None."""
+    import sys
+    if out is None:
+        _csv_safe(frame).to_csv(sys.stdout, index=False, lineterminator="\n")
+        return
+    suffix = Path(out).suffix.lower()
+    writers = {".csv": _write_csv, ".json": _write_json, ".xlsx": _write_xlsx, ".parquet": _write_parquet}
+    if suffix not in writers:
+        raise OutputError(f"{out}: unsupported output type {suffix or '(none)'!r}; "
+                          "use .csv, .json, .xlsx or .parquet")
+    with atomic_path(out, refuse) as tmp:
+        writers[suffix](frame, tmp, sheet)
+
+
+def _csv_safe(frame: pd.DataFrame) -> pd.DataFrame:
+    frame = frame.copy()
+    for column in frame.columns:
+        # Amounts are never negative, so only user text can start with a formula prefix.
+        if frame[column].dtype == object or pd.api.types.is_string_dtype(frame[column]):
+            frame[column] = frame[column].map(neutralize)
+    return frame
+
+
+def _write_csv(frame, path, sheet):
+    _csv_safe(frame).to_csv(path, index=False, lineterminator="\n")
+
+
+def _write_json(frame, path, sheet):
+    frame.to_json(path, orient="records", indent=1, force_ascii=False)
+
+
+def _write_parquet(frame, path, sheet):
+    frame.astype({c: str for c in frame.columns if frame[c].dtype == object}).to_parquet(path, index=False)
+
+
+def _write_xlsx(frame, path, sheet):
+    from .workbook import write_frame_sheet, new_write_only_book, save_book
+    book = new_write_only_book()
+    write_frame_sheet(book, sheet, frame)
+    save_book(book, path)

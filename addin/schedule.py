@@ -1,0 +1,142 @@
+"""Payment calendar: regular paydays, business-day adjustment and the payment schedule.
+
+Paydays are numbered so that whole tables are computed with integer arithmetic: for each pay
+frequency, `payday_count(d)` is the index of the first payday after `d`, and `payday_date(i)`
+is the date of payday i. Salary continuation (clause (i)) is paid on paydays
+count(termination_date) .. count(continuation_end_date) - 1.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import numpy as np
+
+from .terms import PAY_FREQUENCIES, holiday_dates
+
+WEEKLY, BIWEEKLY, SEMIMONTHLY, MONTHLY = range(4)
+FREQUENCY_CODES = {name: code for code, name in enumerate(PAY_FREQUENCIES)}
+_CYCLE_DAYS = np.array([7, 14, 0, 0], dtype=np.int64)
+
+DAY = "datetime64[D]"
+
+
+def _split(d: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(months since 1970-01, day of month, days in that month) of a datetime64[D] array."""
+    months = d.astype("datetime64[M]")
+    day = (d - months.astype(DAY)).astype(np.int64) + 1
+    month_len = ((months + 1).astype(DAY) - months.astype(DAY)).astype(np.int64)
+    return months.astype(np.int64), day, month_len
+
+
+def month_end(months: np.ndarray) -> np.ndarray:
+    """Last day of each month (months since 1970-01 as int64)."""
+    return (months + 1).astype("datetime64[M]").astype(DAY) - np.timedelta64(1, "D")
+
+
+def add_months(d: np.ndarray, months: np.ndarray) -> np.ndarray:
+    """d plus a whole number of months; a day past the new month's end becomes its last day."""
+    m, day, _ = _split(d)
+    target = m + months
+    last = month_end(target)
+    first = target.astype("datetime64[M]").astype(DAY)
+    return np.minimum(first + (day - 1).astype("timedelta64[D]"), last)
+
+
+def payday_count(d: np.ndarray, frequency: np.ndarray, anchor: np.ndarray) -> np.ndarray:
+    """Index of the first regular payday strictly after d (paydays on or before d come before it)."""
+    m, day, month_len = _split(d)
+    is_last = day == month_len
+    semimonthly = 2 * m + (day >= 15) + is_last
+    monthly = m + is_last
+    cycle = np.where(_CYCLE_DAYS[frequency] > 0, _CYCLE_DAYS[frequency], 1)
+    offset = (d - anchor).astype(np.int64)
+    cyclic = np.floor_divide(offset, cycle) + 1
+    return np.select([frequency == SEMIMONTHLY, frequency == MONTHLY], [semimonthly, monthly], cyclic)
+
+
+def payday_date(index: np.ndarray, frequency: np.ndarray, anchor: np.ndarray) -> np.ndarray:
+    """The date of regular payday number `index`."""
+    semi_month = np.floor_divide(index, 2)
+    semi_is_15th = (index % 2) == 0
+    semi_first = semi_month.astype("datetime64[M]").astype(DAY)
+    semimonthly = np.where(semi_is_15th, semi_first + np.timedelta64(14, "D"), month_end(semi_month))
+    monthly = month_end(index)
+    cyclic = anchor + (index * _CYCLE_DAYS[frequency]).astype("timedelta64[D]")
+    return np.select([frequency == SEMIMONTHLY, frequency == MONTHLY], [semimonthly, monthly], cyclic)
+
+
+@lru_cache(maxsize=64)
+def _holidays(calendar: str, first_year: int, last_year: int) -> np.ndarray:
+    return np.array(holiday_dates(calendar, first_year, last_year), dtype=DAY)
+
+
+def business_day_before(d: np.ndarray, calendar: np.ndarray | str) -> np.ndarray:
+    """d itself when it is a business day, else the business day before it (weekends and the
+    holidays of the row's calendar are not business days)."""
+    d = np.asarray(d, dtype=DAY)
+    out = d.copy()
+    ok = ~np.isnat(d)
+    if not ok.any():
+        return out
+    calendars = np.broadcast_to(np.asarray(calendar, dtype=object), d.shape)
+    for cal in set(calendars[ok].tolist()):
+        rows = ok & (calendars == cal)
+        years = d[rows].astype("datetime64[Y]").astype(np.int64) + 1970
+        # A year's first days can roll back into the year before, so take one more year.
+        hol = _holidays(cal, int(years.min()) - 1, int(years.max()))
+        out[rows] = np.busday_offset(d[rows], 0, roll="backward", holidays=hol)
+    return out
+
+
+def installment_amounts(total: np.ndarray, count: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Equal installments to the cent (half away from zero); the last absorbs the rounding so
+    the installments sum exactly to the total. Where rounding up would overshoot the total
+    (tiny totals over many paydays), installments round down instead."""
+    n = np.maximum(count, 1)
+    each = (2 * total + n) // (2 * n)
+    each = np.where((n - 1) * each > total, total // n, each)
+    last = total - (n - 1) * each
+    each = np.where(count > 0, each, 0)
+    last = np.where(count > 0, last, 0)
+    return each, last
+
+
+COMPONENT_CLAUSES = {"salary_continuation": "(i)", "prorated_bonus": "(ii)", "unpaid_bonus": "(iii)",
+                     "benefits_continuation": "(iv)"}
+
+
+def payments(payouts) -> dict[str, np.ndarray]:
+    """Every payment of every paid case, one entry each, ordered by case then date.
+
+    Keys: case (row position), component, clause, installment (1.. for (i), 0 for lump sums),
+    nominal_date, payment_date, amount (cents). Zero amounts are not payments and are left out.
+    """
+    count = np.where(payouts.eligible, payouts.installments, 0)
+    case = np.repeat(np.arange(len(count)), count)
+    starts = np.cumsum(count) - count
+    number = np.arange(len(case)) - np.repeat(starts, count)
+    index = np.repeat(payouts.first_installment_index, count) + number
+    frequency = payouts.frequency[case]
+    nominal = payday_date(index, frequency, payouts.anchor[case])
+    last = number == np.repeat(count, count) - 1
+    amount = np.where(last, payouts.last_installment_amount[case], payouts.installment_amount[case])
+    parts = {
+        "case": [case], "component": [np.full(len(case), "salary_continuation", dtype=object)],
+        "clause": [np.full(len(case), "(i)", dtype=object)], "installment": [number + 1],
+        "nominal_date": [nominal], "amount": [amount],
+    }
+    for component in ("prorated_bonus", "unpaid_bonus"):
+        values = getattr(payouts, component)
+        rows = np.flatnonzero(payouts.eligible & (values > 0))
+        parts["case"].append(rows)
+        parts["component"].append(np.full(len(rows), component, dtype=object))
+        parts["clause"].append(np.full(len(rows), COMPONENT_CLAUSES[component], dtype=object))
+        parts["installment"].append(np.zeros(len(rows), dtype=np.int64))
+        parts["nominal_date"].append(payouts.lump_sum_due_date[rows])
+        parts["amount"].append(values[rows])
+    out = {key: np.concatenate(value) for key, value in parts.items()}
+    out["payment_date"] = business_day_before(out["nominal_date"], payouts.calendar[out["case"]])
+    clause_order = np.select([out["clause"] == "(i)", out["clause"] == "(ii)"], [0, 1], 2)
+    order = np.lexsort((clause_order, out["nominal_date"].astype(np.int64), out["case"]))
+    return {key: value[order] for key, value in out.items()}
