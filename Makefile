@@ -45,3 +45,11 @@ bench: install-test
 
 clean:
 	rm -rf $(OUT) .pytest_cache
+
+# The calculator as LibreOffice renders it (page 1 of the PDF), for docs/templates.md.
+.PHONY: picture-calculator
+picture-calculator: install-test soffice
+	@mkdir -p $(OUT) docs/images
+	$(BIN)/python -c "import sys; sys.path.insert(0, 'tests'); from recalc import to_pdf; to_pdf('workbooks/severance_calculator.xlsx', '$(OUT)')"
+	pdftoppm -png -r 110 -f 1 -l 1 -x 0 -y 0 -W 935 -H 1080 -singlefile $(OUT)/severance_calculator.pdf docs/images/calculator
+	@echo "picture: docs/images/calculator.png"

@@ -65,21 +65,15 @@ class CaseTable:
     agreement: np.ndarray               # resolved: blank takes the default agreement
     errors: tuple[tuple[str, ...], ...]
     notes: tuple[tuple[str, ...], ...]
+    valid: np.ndarray                   # no errors
+    has_notes: np.ndarray
+    frequency_code: np.ndarray          # addin.schedule codes of pay_frequency
+    agreement_code: np.ndarray          # index into agreement_ids (-1: unknown agreement)
+    agreement_ids: tuple[str, ...]
     raw: pd.DataFrame = field(repr=False)   # the cells as read, for exceptions and carry-through
 
     def __len__(self) -> int:
         return len(self.source_row)
-
-    @property
-    def valid(self) -> np.ndarray:
-        return np.fromiter((not e for e in self.errors), dtype=bool, count=len(self.errors))
-
-    @property
-    def frequency_code(self) -> np.ndarray:
-        codes = np.full(len(self), FREQUENCY_CODES["semimonthly"], dtype=np.int64)
-        for name, code in FREQUENCY_CODES.items():
-            codes[self.pay_frequency == name] = code
-        return codes
 
 
 # ---------------------------------------------------------------------------------------------
@@ -390,6 +384,8 @@ def validate(frame: pd.DataFrame, agreements: Mapping[str, Agreement],
             k = int(index)
             if column in MONEY_COLUMNS and not present[column][k]:
                 continue
+            if any(e.startswith(f"{column}:") for e in errors[k]):
+                continue  # already named: a cell that did not parse is not checked again
             if column == "termination_reason" and text[column].iat[k] == "":
                 errors[k].append(f"{column}: required, but blank")
             elif column == "employee_id":
@@ -417,6 +413,10 @@ def validate(frame: pd.DataFrame, agreements: Mapping[str, Agreement],
     by_column = lambda m: order.get(m.split(":", 1)[0], len(order))  # noqa: E731
     with_row = tuple(tuple(f"row {r}, {m}" for m in sorted(e, key=by_column))
                      for r, e in zip(source_row, errors))
+    agreement_ids = tuple(sorted(agreements))
+    agreement_code = pd.Index(agreement_ids).get_indexer(agreement).astype(np.int64)
+    frequency_code = pd.Index(PAY_FREQUENCIES).get_indexer(frequency).astype(np.int64)
+    valid = np.fromiter((not e for e in errors), dtype=bool, count=n)
     return CaseTable(
         source_row=source_row,
         employee_id=ids.to_numpy(dtype=object),
@@ -433,6 +433,11 @@ def validate(frame: pd.DataFrame, agreements: Mapping[str, Agreement],
         agreement=agreement.to_numpy(dtype=object),
         errors=with_row,
         notes=tuple(tuple(x) for x in notes),
+        valid=valid,
+        has_notes=np.fromiter((bool(x) for x in notes), dtype=bool, count=n),
+        frequency_code=np.where(frequency_code >= 0, frequency_code, FREQUENCY_CODES["semimonthly"]),
+        agreement_code=agreement_code,
+        agreement_ids=agreement_ids,
         raw=frame,
     )
 

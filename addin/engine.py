@@ -19,8 +19,8 @@ from typing import Mapping
 import numpy as np
 
 from .cases import CaseTable
-from .money import format_cents, mul_div_round
-from .schedule import DAY, add_months, business_day_before, installment_amounts, payday_count, payday_date
+from .money import format_cents_array, mul_div_round
+from .schedule import DAY, add_months, civil, days_in_month, from_civil, business_day_before, installment_amounts, payday_count, payday_date
 from .terms import Agreement
 
 PAID, NO_SEVERANCE, REJECTED = "paid", "no_severance", "rejected"
@@ -38,7 +38,8 @@ class Payouts:
     """The engine's result, column by column, aligned with the CaseTable rows."""
     status: np.ndarray
     reason: np.ndarray
-    warnings: np.ndarray
+    warning_flags: np.ndarray           # bits: see warning_text
+    minimum_base_salary: np.ndarray      # the agreement's minimum, per row (cents)
     eligible: np.ndarray
     salary_continuation: np.ndarray      # (i) cents
     prorated_bonus: np.ndarray           # (ii) cents
@@ -69,13 +70,65 @@ class Payouts:
         return len(self.status)
 
 
-def _per_row(cases: CaseTable, agreements: Mapping[str, Agreement], attribute, dtype, fill):
-    """An agreement parameter spread over the rows (fill where the agreement is unknown)."""
-    out = np.full(len(cases), fill, dtype=dtype)
-    for agreement_id in set(cases.agreement.tolist()):
-        if agreement_id in agreements:
-            out[cases.agreement == agreement_id] = attribute(agreements[agreement_id])
-    return out
+def _parameter_table(cases: CaseTable, agreements: Mapping[str, Agreement], attribute, dtype, fill):
+    """One agreement parameter per agreement code; the last entry (code -1, an unknown
+    agreement, only on rejected rows) takes `fill`."""
+    return np.array([attribute(agreements[a]) for a in cases.agreement_ids] + [fill], dtype=dtype)
+
+
+def _distinct(key: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray]:
+    """(distinct keys, position of each row's key among them) for keys in [0, size)."""
+    if size <= max(8 * len(key), 1 << 21):
+        present = np.zeros(size, dtype=bool)   # a dense table: no sort, O(rows)
+        present[key] = True
+        distinct = np.flatnonzero(present)
+        position = np.zeros(size, dtype=np.int64)
+        position[distinct] = np.arange(len(distinct))
+        return distinct, position[key]
+    return np.unique(key, return_inverse=True)
+
+
+_EPOCH = np.datetime64("1900-01-01", "D")
+_DAYS = int((np.datetime64("2200-01-01", "D") - _EPOCH).astype(np.int64))
+
+
+@dataclass(frozen=True)
+class _Calendar:
+    """Everything that depends only on (termination date, agreement, pay frequency), computed
+    once per distinct combination: a table of a million cases holds a few thousand of them."""
+    continuation_end: np.ndarray
+    benefits_end: np.ndarray
+    first_index: np.ndarray
+    installments: np.ndarray
+    first_installment_date: np.ndarray
+    lump_sum_due: np.ndarray
+    lump_sum_payment: np.ndarray
+    bonus_days: np.ndarray
+    bonus_year_days: np.ndarray
+    month: np.ndarray
+
+
+def _calendar(term, code, frequency, sc_months, bn_months, due_days, anchor, calendar) -> _Calendar:
+    year, month, _ = civil(term)
+    continuation_end = add_months(term, sc_months[code])
+    first_index = payday_count(term, frequency, anchor[code])
+    installments = payday_count(continuation_end, frequency, anchor[code]) - first_index
+    first_nominal = np.where(installments > 0, payday_date(first_index, frequency, anchor[code]),
+                             np.datetime64("NaT"))
+    lump_sum_due = term + due_days[code].astype("timedelta64[D]")
+    january_1 = from_civil(year, np.ones_like(year), np.ones_like(year))
+    return _Calendar(
+        continuation_end=continuation_end,
+        benefits_end=add_months(term, bn_months[code]),
+        first_index=first_index,
+        installments=installments,
+        first_installment_date=business_day_before(first_nominal, calendar[code]),
+        lump_sum_due=lump_sum_due,
+        lump_sum_payment=business_day_before(lump_sum_due, calendar[code]),
+        bonus_days=(term - january_1).astype(np.int64) + 1,
+        bonus_year_days=365 + (days_in_month(year, np.full_like(year, 2)) == 29),
+        month=month,
+    )
 
 
 def compute(cases: CaseTable, agreements: Mapping[str, Agreement]) -> Payouts:
@@ -85,59 +138,58 @@ def compute(cases: CaseTable, agreements: Mapping[str, Agreement]) -> Payouts:
     # Rejected rows compute on a harmless stand-in date; their results are masked below.
     term = np.where(valid, cases.termination_date, np.datetime64("2000-01-03"))
 
-    sc_months = _per_row(cases, agreements, lambda a: a.salary_continuation_months, np.int64, 0)
-    bn_months = _per_row(cases, agreements, lambda a: a.benefits_continuation_months, np.int64, 0)
-    due_days = _per_row(cases, agreements, lambda a: a.lump_sum_due_days, np.int64, 0)
-    floor = _per_row(cases, agreements, lambda a: Fraction(a.bonus_floor_fraction), object, Fraction(0))
-    floor_num = np.fromiter((f.numerator for f in floor), dtype=np.int64, count=n)
-    floor_den = np.fromiter((f.denominator for f in floor), dtype=np.int64, count=n)
-    minimum = _per_row(cases, agreements, lambda a: int(a.minimum_base_salary * 100), np.int64, 0)
-    anchor = _per_row(cases, agreements, lambda a: np.datetime64(a.biweekly_anchor, "D"), DAY,
-                      np.datetime64("2002-01-04"))
-    calendar = _per_row(cases, agreements, lambda a: a.holiday_calendar, object, "")
+    table = lambda attribute, dtype, fill: _parameter_table(cases, agreements, attribute, dtype, fill)  # noqa: E731
+    sc_months = table(lambda a: a.salary_continuation_months, np.int64, 0)
+    bn_months = table(lambda a: a.benefits_continuation_months, np.int64, 0)
+    due_days = table(lambda a: a.lump_sum_due_days, np.int64, 0)
+    floor_num = table(lambda a: Fraction(a.bonus_floor_fraction).numerator, np.int64, 0)
+    floor_den = table(lambda a: Fraction(a.bonus_floor_fraction).denominator, np.int64, 1)
+    minimum = table(lambda a: int(a.minimum_base_salary * 100), np.int64, 0)
+    anchor = table(lambda a: np.datetime64(a.biweekly_anchor, "D"), DAY, np.datetime64("2002-01-04"))
+    calendar = table(lambda a: a.holiday_calendar, object, "")
+    code = np.where(cases.agreement_code >= 0, cases.agreement_code, len(cases.agreement_ids))
+    frequency = cases.frequency_code
+
+    # Dates: computed once per distinct (termination date, agreement, frequency), then spread.
+    n_codes = len(cases.agreement_ids) + 1
+    key = ((term - _EPOCH).astype(np.int64) * n_codes + code) * 4 + frequency
+    distinct, where = _distinct(key, _DAYS * n_codes * 4)
+    d_frequency = distinct % 4
+    d_code = (distinct // 4) % n_codes
+    d_term = (distinct // (4 * n_codes)).astype("timedelta64[D]") + _EPOCH
+    cal = _calendar(d_term, d_code, d_frequency, sc_months, bn_months, due_days, anchor, calendar)
+    spread = lambda values: values[where]  # noqa: E731
 
     reason = cases.termination_reason
-    without_cause = reason == "without_cause"
     good_reason = reason == "good_reason"
-    eligible = valid & (without_cause | (good_reason & ~cases.consented_to_change))
+    eligible = valid & ((reason == "without_cause") | (good_reason & ~cases.consented_to_change))
     zero = np.zeros(n, dtype=np.int64)
 
     # (i) salary continuation: base_salary x months / 12, in equal installments on the paydays
     # in (termination_date, termination_date + months].
-    salary_continuation = np.where(eligible, mul_div_round(cases.base_salary, sc_months, np.full(n, 12)), zero)
-    continuation_end = add_months(term, sc_months)
-    frequency = cases.frequency_code
-    first_index = payday_count(term, frequency, anchor)
-    installments = np.where(eligible, payday_count(continuation_end, frequency, anchor) - first_index, zero)
+    salary_continuation = np.where(eligible, mul_div_round(cases.base_salary, sc_months[code], 12), zero)
+    installments = np.where(eligible, spread(cal.installments), zero)
     installment_amount, last_installment_amount = installment_amounts(salary_continuation, installments)
-    first_installment_nominal = payday_date(first_index, frequency, anchor)
 
-    # (ii) prorated bonus. Basis: the bonus declared, or received where that is larger.
+    # (ii) prorated bonus = basis x max(days elapsed / days in year, floor). Basis: the bonus
+    # declared, or the amount received where that is larger.
     declared = np.where(cases.bonus_declared, cases.prior_year_bonus_declared, zero)
     bonus_basis = np.maximum(declared, cases.prior_year_bonus_paid)
-    year = term.astype("datetime64[Y]")
-    bonus_days = (term - year.astype(DAY)).astype(np.int64) + 1
-    bonus_year_days = ((year + 1).astype(DAY) - year.astype(DAY)).astype(np.int64)
-    floor_applied = bonus_days * floor_den < floor_num * bonus_year_days
-    proration_num = np.where(floor_applied, floor_num, bonus_days)
-    proration_den = np.where(floor_applied, floor_den, bonus_year_days)
+    bonus_days, bonus_year_days = spread(cal.bonus_days), spread(cal.bonus_year_days)
+    row_floor_num, row_floor_den = floor_num[code], floor_den[code]
+    floor_applied = bonus_days * row_floor_den < row_floor_num * bonus_year_days
+    proration_num = np.where(floor_applied, row_floor_num, bonus_days)
+    proration_den = np.where(floor_applied, row_floor_den, bonus_year_days)
     prorated_bonus = np.where(eligible, mul_div_round(bonus_basis, proration_num, proration_den), zero)
 
     # (iii) the declared bonus not yet received.
     unpaid_bonus = np.where(eligible, np.maximum(declared - cases.prior_year_bonus_paid, 0), zero)
 
     # (iv) benefits continuation.
-    benefits_continuation = np.where(eligible, cases.monthly_benefits_cost * bn_months, zero)
+    benefits_continuation = np.where(eligible, cases.monthly_benefits_cost * bn_months[code], zero)
 
     cash_total = salary_continuation + prorated_bonus + unpaid_bonus
     total_value = cash_total + benefits_continuation
-
-    lump_sum_due = term + due_days.astype("timedelta64[D]")
-    show = eligible
-    calendar_for = np.where(show, calendar, "")
-    lump_sum_payment = business_day_before(np.where(show, lump_sum_due, nat), calendar_for)
-    first_installment_date = business_day_before(
-        np.where(show & (installments > 0), first_installment_nominal, nat), calendar_for)
 
     status = np.where(~valid, REJECTED, np.where(eligible, PAID, NO_SEVERANCE)).astype(object)
     why = np.full(n, "", dtype=object)
@@ -147,45 +199,63 @@ def compute(cases: CaseTable, agreements: Mapping[str, Agreement]) -> Payouts:
     for k in np.flatnonzero(~valid):
         why[k] = "; ".join(cases.errors[k])
 
-    warnings = _warnings(cases, valid, declared, minimum, term)
-
+    row_minimum = minimum[code]
+    paid_date = lambda values: np.where(eligible, spread(values), nat)  # noqa: E731
     return Payouts(
-        status=status, reason=why, warnings=warnings, eligible=eligible,
+        status=status, reason=why, eligible=eligible, minimum_base_salary=row_minimum,
+        warning_flags=_warning_flags(cases, valid, row_minimum, spread(cal.month)),
         salary_continuation=salary_continuation, prorated_bonus=prorated_bonus,
         unpaid_bonus=unpaid_bonus, benefits_continuation=benefits_continuation,
         cash_total=cash_total, total_value=total_value, bonus_basis=bonus_basis,
         bonus_days=bonus_days, bonus_year_days=bonus_year_days,
         proration_num=proration_num, proration_den=proration_den, floor_applied=floor_applied,
-        lump_sum_due_date=np.where(show, lump_sum_due, nat), lump_sum_payment_date=lump_sum_payment,
-        continuation_end_date=np.where(show, continuation_end, nat),
-        benefits_end_date=np.where(show, add_months(term, bn_months), nat),
-        installments=installments, first_installment_index=first_index,
-        first_installment_date=first_installment_date,
+        lump_sum_due_date=paid_date(cal.lump_sum_due), lump_sum_payment_date=paid_date(cal.lump_sum_payment),
+        continuation_end_date=paid_date(cal.continuation_end),
+        benefits_end_date=paid_date(cal.benefits_end),
+        installments=installments, first_installment_index=spread(cal.first_index),
+        first_installment_date=np.where(installments > 0, spread(cal.first_installment_date), nat),
         installment_amount=installment_amount, last_installment_amount=last_installment_amount,
-        frequency=frequency, anchor=anchor, calendar=calendar,
+        frequency=frequency, anchor=anchor[code], calendar=calendar[code],
     )
 
 
-def _warnings(cases: CaseTable, valid, declared, minimum, term) -> np.ndarray:
-    n = len(cases)
-    out = np.full(n, "", dtype=object)
+# Warnings are flags in the engine (cheap for a million rows) and words only when shown.
+BELOW_MINIMUM, PAID_OVER_DECLARED, EARLY_UNDECLARED, INPUT_NOTES = 1, 2, 4, 8
+
+
+def _warning_flags(cases: CaseTable, valid, minimum, month) -> np.ndarray:
     below = valid & (cases.base_salary < minimum)
     over = valid & cases.bonus_declared & (cases.prior_year_bonus_paid > cases.prior_year_bonus_declared)
-    month = term.astype("datetime64[M]").astype(np.int64) % 12
-    early = valid & ~cases.bonus_declared & (month < 2)
-    has_notes = np.fromiter((bool(x) for x in cases.notes), dtype=bool, count=n) & valid
-    for k in np.flatnonzero(below | over | early | has_notes):
-        found = []
-        if below[k]:
-            found.append(f"base_salary {format_cents(cases.base_salary[k])} is below the agreement's "
-                         f"minimum of {format_cents(minimum[k])}")
-        if over[k]:
-            found.append(f"prior_year_bonus_paid {format_cents(cases.prior_year_bonus_paid[k])} exceeds "
-                         f"prior_year_bonus_declared {format_cents(cases.prior_year_bonus_declared[k])}; "
-                         "the amount received is the bonus basis")
-        if early[k]:
-            found.append("terminated before March 1 with no prior-year bonus declared: it may "
-                         "still be declared (bonuses are typically paid in January and February)")
-        found.extend(cases.notes[k])
-        out[k] = "; ".join(found)
+    early = valid & ~cases.bonus_declared & (month < 3)
+    notes = valid & cases.has_notes
+    return (below * BELOW_MINIMUM | over * PAID_OVER_DECLARED | early * EARLY_UNDECLARED
+            | notes * INPUT_NOTES).astype(np.int64)
+
+
+def warning_text(cases: CaseTable, payouts: "Payouts") -> np.ndarray:
+    """Each row's warnings in words, '; '-separated ('' for none)."""
+    out = np.full(len(cases), "", dtype=object)
+    rows = np.flatnonzero(payouts.warning_flags)
+    if not len(rows):
+        return out
+    flags = payouts.warning_flags[rows]
+    parts = []
+    for bit, words in (
+        (BELOW_MINIMUM, lambda: "base_salary " + format_cents_array(cases.base_salary[rows])
+         + " is below the agreement's minimum of " + format_cents_array(payouts.minimum_base_salary[rows])),
+        (PAID_OVER_DECLARED, lambda: "prior_year_bonus_paid " + format_cents_array(cases.prior_year_bonus_paid[rows])
+         + " exceeds prior_year_bonus_declared " + format_cents_array(cases.prior_year_bonus_declared[rows])
+         + "; the amount received is the bonus basis"),
+        (EARLY_UNDECLARED, lambda: np.full(len(rows), "terminated before March 1 with no prior-year bonus "
+                                           "declared: it may still be declared (bonuses are typically "
+                                           "paid in January and February)", dtype=object)),
+        (INPUT_NOTES, lambda: np.array(["; ".join(cases.notes[k]) for k in rows], dtype=object)),
+    ):
+        has = (flags & bit) != 0
+        if has.any():
+            parts.append(np.where(has, words(), ""))
+    text = parts[0]
+    for part in parts[1:]:
+        text = np.where(part == "", text, np.where(text == "", part, text + "; " + part))
+    out[rows] = text
     return out

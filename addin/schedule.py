@@ -21,26 +21,60 @@ _CYCLE_DAYS = np.array([7, 14, 0, 0], dtype=np.int64)
 DAY = "datetime64[D]"
 
 
+def civil(d: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(year, month 1-12, day) of a datetime64[D] array, in integer arithmetic (proleptic
+    Gregorian; H. Hinnant's civil_from_days), several times faster than datetime64 casts."""
+    z = np.asarray(d, dtype=DAY).view(np.int64) + 719468
+    era = np.floor_divide(z, 146097)
+    doe = z - era * 146097
+    yoe = (doe - doe // 1460 + doe // 36524 - doe // 146096) // 365
+    doy = doe - (365 * yoe + yoe // 4 - yoe // 100)
+    mp = (5 * doy + 2) // 153
+    day = doy - (153 * mp + 2) // 5 + 1
+    month = np.where(mp < 10, mp + 3, mp - 9)
+    year = yoe + era * 400 + (month <= 2)
+    return year, month, day
+
+
+def from_civil(year: np.ndarray, month: np.ndarray, day: np.ndarray) -> np.ndarray:
+    """datetime64[D] of (year, month 1-12, day) arrays (days_from_civil)."""
+    y = year - (month <= 2)
+    era = np.floor_divide(y, 400)
+    yoe = y - era * 400
+    mp = (month + 9) % 12
+    doy = (153 * mp + 2) // 5 + day - 1
+    doe = yoe * 365 + yoe // 4 - yoe // 100 + doy
+    return (era * 146097 + doe - 719468).astype(np.int64).view(DAY)
+
+
+_MONTH_DAYS = np.array([0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31], dtype=np.int64)
+
+
+def days_in_month(year: np.ndarray, month: np.ndarray) -> np.ndarray:
+    leap = ((year % 4 == 0) & (year % 100 != 0)) | (year % 400 == 0)
+    return _MONTH_DAYS[month] + ((month == 2) & leap)
+
+
 def _split(d: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(months since 1970-01, day of month, days in that month) of a datetime64[D] array."""
-    months = d.astype("datetime64[M]")
-    day = (d - months.astype(DAY)).astype(np.int64) + 1
-    month_len = ((months + 1).astype(DAY) - months.astype(DAY)).astype(np.int64)
-    return months.astype(np.int64), day, month_len
+    year, month, day = civil(d)
+    return (year - 1970) * 12 + month - 1, day, days_in_month(year, month)
 
 
 def month_end(months: np.ndarray) -> np.ndarray:
     """Last day of each month (months since 1970-01 as int64)."""
-    return (months + 1).astype("datetime64[M]").astype(DAY) - np.timedelta64(1, "D")
+    year = np.floor_divide(months, 12) + 1970
+    month = months - (year - 1970) * 12 + 1
+    return from_civil(year, month, days_in_month(year, month))
 
 
 def add_months(d: np.ndarray, months: np.ndarray) -> np.ndarray:
     """d plus a whole number of months; a day past the new month's end becomes its last day."""
-    m, day, _ = _split(d)
-    target = m + months
-    last = month_end(target)
-    first = target.astype("datetime64[M]").astype(DAY)
-    return np.minimum(first + (day - 1).astype("timedelta64[D]"), last)
+    year, month, day = civil(d)
+    target = (year - 1970) * 12 + month - 1 + months
+    y = np.floor_divide(target, 12) + 1970
+    m = target - (y - 1970) * 12 + 1
+    return from_civil(y, m, np.minimum(day, days_in_month(y, m)))
 
 
 def payday_count(d: np.ndarray, frequency: np.ndarray, anchor: np.ndarray) -> np.ndarray:
@@ -59,8 +93,8 @@ def payday_date(index: np.ndarray, frequency: np.ndarray, anchor: np.ndarray) ->
     """The date of regular payday number `index`."""
     semi_month = np.floor_divide(index, 2)
     semi_is_15th = (index % 2) == 0
-    semi_first = semi_month.astype("datetime64[M]").astype(DAY)
-    semimonthly = np.where(semi_is_15th, semi_first + np.timedelta64(14, "D"), month_end(semi_month))
+    semimonthly = np.where(semi_is_15th, month_end(semi_month - 1) + np.timedelta64(15, "D"),
+                           month_end(semi_month))
     monthly = month_end(index)
     cyclic = anchor + (index * _CYCLE_DAYS[frequency]).astype("timedelta64[D]")
     return np.select([frequency == SEMIMONTHLY, frequency == MONTHLY], [semimonthly, monthly], cyclic)
@@ -82,9 +116,10 @@ def business_day_before(d: np.ndarray, calendar: np.ndarray | str) -> np.ndarray
     calendars = np.broadcast_to(np.asarray(calendar, dtype=object), d.shape)
     for cal in set(calendars[ok].tolist()):
         rows = ok & (calendars == cal)
-        years = d[rows].astype("datetime64[Y]").astype(np.int64) + 1970
+        days = d[rows]
+        first, last = civil(np.array([days.min(), days.max()]))[0]
         # A year's first days can roll back into the year before, so take one more year.
-        hol = _holidays(cal, int(years.min()) - 1, int(years.max()))
+        hol = _holidays(cal, int(first) - 1, int(last))
         out[rows] = np.busday_offset(d[rows], 0, roll="backward", holidays=hol)
     return out
 

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from .cases import CaseTable
-from .engine import Payouts
+from .engine import Payouts, warning_text
 from .money import cents_to_decimal, format_cents, format_cents_array
 from .schedule import payments
 
@@ -57,7 +57,7 @@ def calc_frame(cases: CaseTable, payouts: Payouts) -> pd.DataFrame:
         "agreement": cases.agreement,
         "status": payouts.status,
         "reason": payouts.reason,
-        "warnings": payouts.warnings,
+        "warnings": warning_text(cases, payouts),
     }
     for name in ("salary_continuation", "prorated_bonus", "unpaid_bonus", "benefits_continuation",
                  "cash_total", "total_value"):

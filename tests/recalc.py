@@ -1,0 +1,56 @@
+"""Recalculate workbooks in LibreOffice headless, so tests read the values a real spreadsheet
+engine gives for our formulas (never the cached values we wrote ourselves)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+import openpyxl
+
+SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
+
+
+def recalculate(path: str | Path, out_dir: str | Path | None = None, timeout: int = 300) -> Path:
+    """Open `path` in LibreOffice, recalculate every formula, save as .xlsx; returns the copy."""
+    if SOFFICE is None:
+        raise RuntimeError("LibreOffice (soffice) is not installed; `make test` installs it")
+    path = Path(path)
+    out_dir = Path(out_dir or tempfile.mkdtemp(prefix="recalc-"))
+    out_dir.mkdir(parents=True, exist_ok=True)
+    profile = Path(tempfile.mkdtemp(prefix="lo-profile-"))
+    try:
+        subprocess.run(
+            [SOFFICE, f"-env:UserInstallation=file://{profile}", "--headless", "--norestore",
+             "--nologo", "--convert-to", "xlsx:Calc MS Excel 2007 XML", "--outdir", str(out_dir),
+             str(path)],
+            check=True, capture_output=True, timeout=timeout, env={**os.environ, "HOME": str(profile)})
+    finally:
+        shutil.rmtree(profile, ignore_errors=True)
+    out = out_dir / (path.stem + ".xlsx")
+    if not out.exists():
+        raise RuntimeError(f"LibreOffice did not convert {path}")
+    return out
+
+
+def values(path: str | Path) -> openpyxl.Workbook:
+    """The recalculated workbook's cell values (cached results of the formulas)."""
+    return openpyxl.load_workbook(path, data_only=True)
+
+
+def to_pdf(path: str | Path, out_dir: str | Path, timeout: int = 300) -> Path:
+    """Render a workbook to PDF with LibreOffice (for the README pictures)."""
+    if SOFFICE is None:
+        raise RuntimeError("LibreOffice (soffice) is not installed")
+    profile = Path(tempfile.mkdtemp(prefix="lo-profile-"))
+    try:
+        subprocess.run([SOFFICE, f"-env:UserInstallation=file://{profile}", "--headless",
+                        "--convert-to", "pdf", "--outdir", str(out_dir), str(path)],
+                       check=True, capture_output=True, timeout=timeout,
+                       env={**os.environ, "HOME": str(profile)})
+    finally:
+        shutil.rmtree(profile, ignore_errors=True)
+    return Path(out_dir) / (Path(path).stem + ".pdf")

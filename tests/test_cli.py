@@ -1,0 +1,129 @@
+"""`severance calc` and `severance schedule` end to end, through the installed console script."""
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from addin.tables import CALC_COLUMNS, SCHEDULE_COLUMNS
+
+SEVERANCE = shutil.which("severance", path=str(Path(sys.executable).parent)) or "severance"
+
+
+def severance(*args, cwd=None):
+    return subprocess.run([SEVERANCE, *map(str, args)], capture_output=True, text=True, cwd=cwd,
+                          timeout=120)
+
+
+def test_calc_sample_to_stdout_accounts_for_every_row(sample_cases_path):
+    result = severance("calc", sample_cases_path)
+    assert result.returncode == 0, result.stderr
+    out = pd.read_csv(__import__("io").StringIO(result.stdout), dtype=str, keep_default_na=False)
+    source = pd.read_csv(sample_cases_path, dtype=str, keep_default_na=False)
+    assert list(out.columns) == list(CALC_COLUMNS)
+    assert list(out["source_row"].astype(int)) == list(range(1, len(source) + 1))
+    assert list(out["employee_id"]) == list(source["employee_id"])
+    counts = out["status"].value_counts().to_dict()
+    assert sum(counts.values()) == len(source)
+    assert set(counts) == {"paid", "no_severance", "rejected"}
+    rejected = out[out["status"] == "rejected"]
+    assert all(reason.startswith("row ") for reason in rejected["reason"])
+    assert (out.loc[out["status"] == "paid", "salary_continuation"].str.fullmatch(r"\d+\.\d\d")).all()
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".json", ".xlsx", ".parquet"])
+def test_calc_writes_every_format_with_the_same_rows(tmp_path, sample_cases_path, suffix):
+    out = tmp_path / f"payouts{suffix}"
+    result = severance("calc", sample_cases_path, "-o", out)
+    assert result.returncode == 0, result.stderr
+    assert "input rows" in result.stderr
+    if suffix == ".csv":
+        frame = pd.read_csv(out, dtype=str, keep_default_na=False)
+    elif suffix == ".json":
+        frame = pd.DataFrame(json.loads(out.read_text()))
+    elif suffix == ".xlsx":
+        frame = pd.read_excel(out, dtype=str).fillna("")
+    else:
+        frame = pd.read_parquet(out)
+    assert list(frame.columns) == list(CALC_COLUMNS)
+    paid = frame[frame["status"] == "paid"]
+    first = paid.iloc[0]
+    assert float(first["cash_total"]) == 250000.00  # E1001, the letter's own case
+    assert len(frame) == 43
+
+
+def test_schedule_lists_every_payment(tmp_path, sample_cases_path):
+    out = tmp_path / "schedule.csv"
+    assert severance("schedule", sample_cases_path, "-o", out).returncode == 0
+    schedule = pd.read_csv(out, dtype=str)
+    calc = pd.read_csv(__import__("io").StringIO(severance("calc", sample_cases_path).stdout), dtype=str,
+                       keep_default_na=False)
+    assert list(schedule.columns) == list(SCHEDULE_COLUMNS)
+    paid = calc[calc["status"] == "paid"].set_index("employee_id")
+    sums = schedule.assign(amount=schedule["amount"].map(__import__("decimal").Decimal)) \
+        .groupby("employee_id")["amount"].sum()
+    for employee, row in paid.iterrows():
+        from decimal import Decimal
+        assert sums[employee] == Decimal(row["cash_total"]), employee
+    assert set(schedule["clause"]) == {"(i)", "(ii)", "(iii)"}
+
+
+def test_unreadable_file_exits_2_with_one_line(tmp_path):
+    bad = tmp_path / "cases.xlsx"
+    bad.write_bytes(b"not a workbook")
+    result = severance("calc", bad)
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    assert result.stderr.strip().count("\n") == 0 and str(bad) in result.stderr
+
+
+def test_missing_column_exits_2_naming_file_and_column(tmp_path):
+    path = tmp_path / "cases.csv"
+    path.write_text("employee_id,termination_date,termination_reason\nE1,2024-01-01,for_cause\n")
+    result = severance("calc", path)
+    assert result.returncode == 2 and "'base_salary'" in result.stderr and str(path) in result.stderr
+
+
+def test_missing_file_and_bad_terms_exit_2(tmp_path, sample_cases_path):
+    assert severance("calc", tmp_path / "none.csv").returncode == 2
+    terms = tmp_path / "t.toml"
+    terms.write_text("[[agreement]]\nid='x'\n")
+    result = severance("calc", sample_cases_path, "--terms", terms)
+    assert result.returncode == 2 and "required key is missing" in result.stderr
+
+
+def test_refuses_to_overwrite_the_input(tmp_path, sample_cases_path):
+    cases = tmp_path / "cases.csv"
+    shutil.copy(sample_cases_path, cases)
+    before = cases.read_bytes()
+    result = severance("calc", cases, "-o", cases)
+    assert result.returncode == 2 and "refusing to overwrite the input" in result.stderr
+    assert cases.read_bytes() == before
+
+
+def test_terms_file_adds_an_agreement(tmp_path):
+    terms = tmp_path / "acme.toml"
+    terms.write_text('[[agreement]]\nid = "acme-2019"\nsalary_continuation_months = 6\n'
+                     'bonus_floor_fraction = 0\nbenefits_continuation_months = 6\nlump_sum_due_days = 10\n')
+    cases = tmp_path / "cases.csv"
+    cases.write_text("employee_id,termination_date,termination_reason,base_salary,agreement\n"
+                     "A1,2024-12-31,without_cause,120000,acme-2019\n")
+    result = severance("calc", cases, "--terms", terms)
+    row = pd.read_csv(__import__("io").StringIO(result.stdout), dtype=str).iloc[0]
+    assert row["salary_continuation"] == "60000.00" and row["lump_sum_due_date"] == "2025-01-10"
+
+
+def test_csv_output_never_carries_a_live_formula(tmp_path):
+    cases = tmp_path / "cases.csv"
+    cases.write_text('employee_id,employee_name,termination_date,termination_reason,base_salary\n'
+                     '"=1+1","=HYPERLINK(""http://x"",""y"")",2024-12-31,without_cause,120000\n'
+                     '"@SUM(A1)","+1",2024-12-31,without_cause,120000\n')
+    out = tmp_path / "out.csv"
+    assert severance("calc", cases, "-o", out).returncode == 0
+    frame = pd.read_csv(out, dtype=str, keep_default_na=False)
+    for value in list(frame["employee_id"]) + list(frame["employee_name"]):
+        assert value.startswith("'"), value
