@@ -90,7 +90,19 @@ def _write_parquet(frame, path, sheet):
 
 
 def _write_xlsx(frame, path, sheet):
-    from .workbook import write_frame_sheet, new_write_only_book, save_book
+    """Amounts become numbers and ISO dates real dates, so the sheet sums and sorts; all other
+    text stays text."""
+    import datetime as dt
+    from decimal import Decimal
+
+    from .tables import DATE_RESULTS, MONEY_RESULTS
+    from .workbook import new_write_only_book, save_book, write_frame_sheet
+    typed = frame.copy()
+    for column in typed.columns:
+        if column in MONEY_RESULTS or column == "amount":
+            typed[column] = typed[column].map(lambda v: Decimal(v) if v else None).astype(object)
+        elif column in DATE_RESULTS or column in ("nominal_date", "payment_date"):
+            typed[column] = typed[column].map(lambda v: dt.date.fromisoformat(v) if v else None).astype(object)
     book = new_write_only_book()
-    write_frame_sheet(book, sheet, frame)
+    write_frame_sheet(book, sheet, typed)
     save_book(book, path)

@@ -55,8 +55,18 @@ def write_frame_sheet(book: Workbook, title: str, frame: pd.DataFrame) -> None:
     ws = book.create_sheet(title=title[:31])
     ws.append([text_cell(ws, c) for c in frame.columns])
     columns = [frame[c].to_numpy(dtype=object) for c in frame.columns]
+    formats = [_format_of(frame[c]) for c in frame.columns]
     for row in zip(*columns):
-        ws.append([None if v is None or v == "" else value_cell(ws, v) for v in row])
+        ws.append([None if v is None or v == "" else value_cell(ws, v, f) for v, f in zip(row, formats)])
+
+
+def _format_of(column: pd.Series) -> str | None:
+    sample = next((v for v in column if v is not None and v == v and v != ""), None)
+    if isinstance(sample, Decimal):
+        return "#,##0.00"
+    if isinstance(sample, dt.date):
+        return "yyyy-mm-dd"
+    return None
 
 
 def save_book(book: Workbook, path: str | Path) -> None:
