@@ -65,6 +65,8 @@ def format_cents(cents: int) -> str:
 def format_cents_array(cents: np.ndarray, valid: np.ndarray | None = None) -> np.ndarray:
     """Two-place text for an int64 cents array; '' where not valid. Vectorized."""
     cents = np.asarray(cents, dtype=np.int64)
+    if cents.size == 0:  # np.char.zfill cannot size an empty array
+        return np.empty(cents.shape, dtype=object)
     neg = cents < 0
     a = np.abs(cents)
     whole = (a // 100).astype(str)

@@ -41,6 +41,8 @@ def iso_dates(d: np.ndarray) -> np.ndarray:
 def proration_text(num: np.ndarray, den: np.ndarray, valid: np.ndarray) -> np.ndarray:
     """The applied bonus fraction as a decimal with six places (half away from zero)."""
     micro = (2 * num * 1_000_000 + den) // (2 * den)
+    if micro.size == 0:  # np.char.zfill cannot size an empty array
+        return np.empty(micro.shape, dtype=object)
     text = np.char.add(np.char.add((micro // 1_000_000).astype(str), "."),
                        np.char.zfill((micro % 1_000_000).astype(str), 6)).astype(object)
     text[~valid] = ""

@@ -1,0 +1,476 @@
+"""Excel functions: the severance formulas finance types into cells, registered through xlwings.
+
+An adapter, like the CLI: each function reads Excel's cell values, builds cases with addin.cases,
+computes them with addin.engine and formats the figures with addin.tables. No rule of the
+agreement lives here. One module serves every runtime: the desktop xlwings add-in (COM), and
+xlwings Lite / xlwings Server (Office.js custom functions).
+
+Every per-case function also takes ranges: give it columns (all the same shape, single values
+are repeated) and it spills one result per row, computed in one pass of the engine.
+"""
+
+import datetime as dt
+import logging
+import os
+import re
+import sys
+from decimal import Decimal
+from functools import wraps
+from typing import Annotated, Literal
+
+import pandas as pd
+import xlwings as xw
+
+from .cases import CaseFileError, REASONS, from_records, normalize_column, prepare_frame, validate
+from .engine import compute
+from .money import to_decimal
+from .tables import CALC_COLUMNS, DATE_RESULTS, MONEY_RESULTS, calc_frame, line_items, schedule_frame
+from .terms import DEFAULT_AGREEMENT_ID, PAY_FREQUENCIES, load_agreements
+
+logger = logging.getLogger(__name__)
+
+# What `from addin.udfs import *` brings into an xlwings Lite main.py or an xlwings Server
+# custom-functions module: the functions, each registering itself there.
+__all__ = ["severance_total", "severance_breakdown", "severance_schedule", "severance_table",
+           "salary_continuation", "prorated_bonus", "unpaid_bonus", "benefits_continuation",
+           "bonus_proration", "severance_eligible"]
+
+# Which xlwings runtime registered these functions: "officejs" (xlwings Lite and xlwings Server,
+# XLWINGS_ON_SERVER=true), "com" (the Windows desktop add-in) or "python" (imported elsewhere:
+# the decorators change nothing and the functions are plain Python).
+RUNTIME = {"xlwings.udfs": "com"}.get(
+    xw.func.__module__, "officejs" if xw.func.__module__.startswith("xlwings.pro") else "python")
+
+# The built-in agreements, plus those of the TOML file SEVERANCE_TERMS names (same format as
+# `severance --terms`), read once when the functions load.
+AGREEMENTS = load_agreements(os.environ.get("SEVERANCE_TERMS") or None)
+
+CATEGORY = "Severance"
+ERROR = "#VALUE!"  # a cell of a spilled result whose case is invalid
+
+# Function argument -> case-table column (the same data under the names a formula reads best).
+COLUMN_OF = {
+    "termination_date": "termination_date",
+    "reason": "termination_reason",
+    "base_salary": "base_salary",
+    "bonus_declared": "prior_year_bonus_declared",
+    "bonus_paid": "prior_year_bonus_paid",
+    "monthly_benefits": "monthly_benefits_cost",
+    "consented": "consented_to_change",
+    "agreement": "agreement",
+    "pay_frequency": "pay_frequency",
+}
+ARGUMENT_OF = {column: argument for argument, column in COLUMN_OF.items()}
+
+# What the function wizard and the Office.js formula tooltip show for each argument.
+ARGUMENT_DOCS = {
+    "termination_date": "Date employment ends: a date cell, a date serial or text YYYY-MM-DD.",
+    "reason": "Termination reason: without_cause, good_reason, for_cause or resignation.",
+    "base_salary": "Annual base salary at termination (greater than 0).",
+    "bonus_declared": "Prior-year bonus declared; leave the cell empty if none was declared.",
+    "bonus_paid": "Part of the prior-year bonus already received (empty = 0).",
+    "monthly_benefits": "Monthly cost of the benefits being received (empty = 0).",
+    "consented": "Good Reason only: TRUE if the employee consented to the change (empty = FALSE).",
+    "agreement": f"Agreement id (empty = {DEFAULT_AGREEMENT_ID}, the SAVVIS 2002 CTO letter).",
+    "pay_frequency": "Pay frequency: weekly, biweekly, semimonthly or monthly "
+                     "(empty = the agreement's default).",
+    "cases": "The case table with its header row: employee_id, termination_date, "
+             "termination_reason, base_salary and the optional case-table columns.",
+}
+
+# Allowed values, offered as a dropdown where the runtime can: a Literal type gives Office.js an
+# enum. The desktop add-in has no dropdowns, and its converter lookup cannot take a Literal.
+if RUNTIME == "officejs":
+    Reason = Annotated[Literal[REASONS], {"tooltips": {
+        "without_cause": "terminated without cause",
+        "good_reason": "resigned for Good Reason",
+        "for_cause": "terminated for cause",
+        "resignation": "resigned without Good Reason"}}]
+    PayFrequency = Literal[PAY_FREQUENCIES]
+    AgreementId = Literal[tuple(sorted(AGREEMENTS))]
+else:
+    Reason = PayFrequency = AgreementId = str
+
+
+class SeveranceInputError(xw.XlwingsError):
+    """A bad argument; the one-line message names it. Office.js runtimes show it as #VALUE!
+    with this message on the cell's error flag."""
+
+
+# ---------------------------------------------------------------------------------------------
+# Runtime plumbing: argument descriptions, and errors the way each runtime can show them.
+
+def _arguments(*names: str):
+    """Describe the arguments and take them as Excel sends them (raw: a value or rows of
+    values); the functions read dates, amounts and blanks themselves, the same in every runtime."""
+    def apply(f):
+        for name in names:
+            f = xw.arg(name, "raw", doc=ARGUMENT_DOCS[name])(f)
+        return f
+    return apply
+
+
+def _desktop_errors(f):
+    """COM can hand Excel an error value but no message with it: there, a bad argument gives
+    #VALUE! (which SUM and lookups propagate, unlike text) and the message goes to the log and
+    the xlwings console. Other runtimes raise SeveranceInputError."""
+    if RUNTIME != "com":
+        return f
+    from pythoncom import VT_ERROR
+    from win32com.client import VARIANT
+    value_error = VARIANT(VT_ERROR, -2146826273)  # #VALUE!, as VBA's CVErr(xlErrValue)
+
+    @wraps(f)
+    def wrapper(*args):
+        try:
+            result = f(*args)
+        except SeveranceInputError as exc:
+            logger.warning("%s: %s", f.__name__.upper(), exc)
+            print(f"{f.__name__.upper()}: {exc}", file=sys.stderr)
+            return value_error
+        if isinstance(result, list):
+            return [[value_error if cell == ERROR else cell for cell in row] for row in result]
+        return result
+    return wrapper
+
+
+def _function(f):
+    return xw.func(category=CATEGORY)(_desktop_errors(f))
+
+
+try:  # Pyodide (xlwings Lite) hands empty cells over as JsNull rather than None
+    from pyodide.ffi import JsNull as _JsNull
+except ImportError:
+    _JsNull = type(None)
+
+
+# ---------------------------------------------------------------------------------------------
+# Reading cells: Excel's representation of dates, amounts and blanks, made plain values for
+# addin.cases (which does all the checking).
+
+_SERIAL_EPOCH = dt.date(1899, 12, 30)
+_MAX_SERIAL = 2958465  # 9999-12-31
+
+
+def _blank(value) -> bool:
+    return value is None or value == "" or isinstance(value, _JsNull)
+
+
+def _plain(value):
+    """A cell without its transport: None for blanks, and for an Office.js typed value (a
+    formatted number, an error, an entity) its basic value: the number, or the error's text."""
+    if _blank(value):
+        return None
+    if isinstance(value, dict):
+        return value.get("basicValue", value.get("text", value.get("type")))
+    return value
+
+
+def _date_cell(value):
+    """A date as Excel sends it (date serial, datetime, text) as ISO text for addin.cases. A
+    serial with a time of day keeps it, and addin.cases rejects it as not a date."""
+    value = _plain(value)
+    if isinstance(value, dt.datetime):
+        # COM marks its dates as UTC; the wall-clock fields are the date Excel shows.
+        value = value.replace(tzinfo=None)
+        return value.date().isoformat() if value.time() == dt.time(0) else value.isoformat(sep=" ")
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and 1 <= value <= _MAX_SERIAL:
+        day = int(value)
+        if day == 60:  # Excel's 1900-02-29, a day that never was
+            return value
+        date = (_SERIAL_EPOCH if day > 60 else _SERIAL_EPOCH + dt.timedelta(days=1)) \
+            + dt.timedelta(days=day)
+        if value == day:
+            return date.isoformat()
+        seconds = round((value - day) * 86400)
+        return (dt.datetime.combine(date, dt.time(0)) + dt.timedelta(seconds=seconds)).isoformat(sep=" ")
+    return value
+
+
+def _money_cell(value):
+    """An amount: a spreadsheet number read through its shortest repr (what the cell shows)."""
+    value = _plain(value)
+    if isinstance(value, float):
+        try:
+            return to_decimal(value)
+        except ValueError:
+            return value
+    return value
+
+
+_READ = {"termination_date": _date_cell, "base_salary": _money_cell, "bonus_declared": _money_cell,
+         "bonus_paid": _money_cell, "monthly_benefits": _money_cell}
+
+
+def _rows(value) -> list[list]:
+    """An argument as rows of cells: a value is one cell, a 1-D sequence one row (as Office.js
+    and the COM add-in hand over a single-row range)."""
+    if isinstance(value, pd.DataFrame):  # for callers from Python: the header, then the rows
+        value = [list(value.columns)] + value.to_numpy(dtype=object).tolist()
+    elif hasattr(value, "tolist") and not isinstance(value, (str, bytes)):
+        value = value.tolist()  # numpy arrays and pandas Series
+    if isinstance(value, (list, tuple)):
+        if not value:
+            return [[None]]
+        if all(isinstance(row, (list, tuple)) for row in value):
+            return [list(row) or [None] for row in value]
+        return [list(value)]
+    return [[value]]
+
+
+def _message(error: str) -> str:
+    """A case-table message ("row 1, base_salary: ...") worded for the function's argument."""
+    text = re.sub(r"^row \d+, ", "", error)
+    column, sep, rest = text.partition(": ")
+    return f"{ARGUMENT_OF.get(column, column)}{sep}{rest}"
+
+
+class _Cases:
+    """The cases of one call: one per cell of the argument ranges, computed in one pass."""
+
+    def __init__(self, function: str, arguments: dict, single: bool = False):
+        grids = {name: _rows(value) for name, value in arguments.items()}
+        shape, shaped_by = (1, 1), None
+        for name, grid in grids.items():
+            width = max(len(row) for row in grid)
+            if any(len(row) != width for row in grid):
+                raise SeveranceInputError(f"{name}: the rows of the range differ in length")
+            if (len(grid), width) == (1, 1):
+                continue
+            if single:
+                raise SeveranceInputError(
+                    f"{name}: {function} computes one case, so give it one cell, not a "
+                    f"{len(grid)}x{width} range (SEVERANCE_TABLE takes a whole case table)")
+            if shaped_by is not None and (len(grid), width) != shape:
+                raise SeveranceInputError(
+                    f"{name}: its {len(grid)}x{width} range does not match the "
+                    f"{shape[0]}x{shape[1]} range of {shaped_by}")
+            shape, shaped_by = (len(grid), width), name
+        records = []
+        for i in range(shape[0]):
+            for j in range(shape[1]):
+                record = {"employee_id": str(len(records) + 1)}
+                for name, grid in grids.items():
+                    cell = grid[0][0] if len(grid) == 1 and len(grid[0]) == 1 else grid[i][j]
+                    record[COLUMN_OF[name]] = _READ.get(name, _plain)(cell)
+                records.append(record)
+        self.shape = shape
+        self.cases = from_records(records, AGREEMENTS)
+        self.payouts = compute(self.cases, AGREEMENTS)
+        self.scalar = shape == (1, 1)
+        if self.scalar and self.cases.errors[0]:
+            raise SeveranceInputError("; ".join(_message(e) for e in self.cases.errors[0]))
+
+    def results(self, values: list) -> object:
+        """One value per case, shaped like the arguments; invalid cases give #VALUE!."""
+        values = [ERROR if errors else value for value, errors in zip(values, self.cases.errors)]
+        if self.scalar:
+            return values[0]
+        width = self.shape[1]
+        return [values[i * width:(i + 1) * width] for i in range(self.shape[0])]
+
+    def column(self, name: str) -> object:
+        """A `severance calc` column as Excel values, one per case."""
+        return self.results(_excel_column(name, calc_frame(self.cases, self.payouts)[name].tolist()))
+
+
+# Inputs a component function does not take. Each clause's amount depends only on its own
+# inputs (the engine's (i)-(iv)), so any valid value does here; the reason makes the case eligible.
+_STAND_IN = {"termination_date": "2002-02-08", "reason": "without_cause", "base_salary": "1"}
+
+
+def _component(function: str, column: str, given: dict) -> object:
+    cases = _Cases(function, {**_STAND_IN, **given})
+    return cases.column(column)
+
+
+# ---------------------------------------------------------------------------------------------
+# Writing cells: the `severance calc` text figures as Excel numbers and dates.
+
+def _number(text: str):
+    # A two-place decimal becomes the double Excel would hold had it been typed in: money stays
+    # exact up to that one conversion at the edge.
+    return float(Decimal(text)) if text != "" else ""
+
+
+def _date(text: str):
+    return dt.date.fromisoformat(text) if text else ""
+
+
+# ---------------------------------------------------------------------------------------------
+# The functions. Their docstrings are the descriptions Excel shows (one line: the desktop add-in
+# keeps 255 characters). Results with dates ask for ISO formatting where the runtime can.
+
+@_function
+@_arguments("termination_date", "reason", "base_salary", "bonus_declared", "bonus_paid",
+            "monthly_benefits", "consented", "agreement")
+def severance_total(termination_date, reason: Reason, base_salary, bonus_declared, bonus_paid,
+                    monthly_benefits=None, consented=None, agreement: AgreementId = None):
+    """Cash severance: salary continuation (i) + prorated bonus (ii) + unpaid declared bonus (iii). 0 when no severance is due."""
+    return _Cases("SEVERANCE_TOTAL", dict(
+        termination_date=termination_date, reason=reason, base_salary=base_salary,
+        bonus_declared=bonus_declared, bonus_paid=bonus_paid, monthly_benefits=monthly_benefits,
+        consented=consented, agreement=agreement)).column("cash_total")
+
+
+BREAKDOWN_COLUMNS = ("clause", "component", "label", "amount", "due_date", "basis")
+
+
+@_function
+@_arguments("termination_date", "reason", "base_salary", "bonus_declared", "bonus_paid",
+            "monthly_benefits", "consented", "agreement")
+@xw.ret(date_format="yyyy-mm-dd")
+def severance_breakdown(termination_date, reason: Reason, base_salary, bonus_declared, bonus_paid,
+                        monthly_benefits=None, consented=None, agreement: AgreementId = None):
+    """Itemized severance of one case, spilled: a row per clause (i)-(iv) with label, amount, due date and basis, then cash_total, total_value and the status."""
+    one = _Cases("SEVERANCE_BREAKDOWN", dict(
+        termination_date=termination_date, reason=reason, base_salary=base_salary,
+        bonus_declared=bonus_declared, bonus_paid=bonus_paid, monthly_benefits=monthly_benefits,
+        consented=consented, agreement=agreement), single=True)
+    calc = calc_frame(one.cases, one.payouts).iloc[0]
+    items = line_items(one.cases, one.payouts, 0, AGREEMENTS[one.cases.agreement[0]])
+    rows = [list(BREAKDOWN_COLUMNS)]
+    rows += [[i.clause, i.component, i.label, float(i.amount), i.due_date or "", i.basis] for i in items]
+    rows.append(["(i)+(ii)+(iii)", "cash_total", "Cash severance", _number(calc["cash_total"]),
+                 _date(calc["lump_sum_due_date"]), "lump sums (ii) and (iii) due on this date"])
+    rows.append(["(i)-(iv)", "total_value", "Total value with benefits",
+                 _number(calc["total_value"]), "", ""])
+    rows.append(["", "status", calc["status"], "", "", calc["reason"] or calc["warnings"]])
+    return rows
+
+
+SCHEDULE_COLUMNS = ("payment_date", "component", "clause", "amount", "nominal_date")
+
+
+@_function
+@_arguments("termination_date", "reason", "base_salary", "bonus_declared", "bonus_paid",
+            "monthly_benefits", "consented", "agreement", "pay_frequency")
+@xw.ret(date_format="yyyy-mm-dd")
+def severance_schedule(termination_date, reason: Reason, base_salary, bonus_declared, bonus_paid,
+                       monthly_benefits=None, consented=None, agreement: AgreementId = None,
+                       pay_frequency: PayFrequency = None):
+    """Every severance payment of one case, spilled in date order: payment date, component, clause, amount and the payday it stands for. Only the header when nothing is due."""
+    one = _Cases("SEVERANCE_SCHEDULE", dict(
+        termination_date=termination_date, reason=reason, base_salary=base_salary,
+        bonus_declared=bonus_declared, bonus_paid=bonus_paid, monthly_benefits=monthly_benefits,
+        consented=consented, agreement=agreement, pay_frequency=pay_frequency), single=True)
+    frame = schedule_frame(one.cases, one.payouts)
+    rows = [list(SCHEDULE_COLUMNS)]
+    rows += [[_date(p), c, k, _number(a), _date(d)] for p, c, k, a, d in zip(
+        frame["payment_date"], frame["component"], frame["clause"], frame["amount"],
+        frame["nominal_date"])]
+    return rows
+
+
+class _TableCells(xw.conversion.Converter):
+    """The cells of SEVERANCE_TABLE under Office.js. xlwings' default writer cleans every cell
+    on its own (a fifth of a second for 10,000 rows); these cells are plain values already, so
+    only the date columns need turning into date serials, formatted where the runtime can."""
+    base = xw.conversion.RawValueAccessor
+
+    @staticmethod
+    def write_value(rows, options):
+        fmt = options.get("date_format")
+        formatted = bool(fmt) and float(options.get("runtime") or 0) >= 1.4
+        epoch = _SERIAL_EPOCH.toordinal()
+        dates = [j for j, name in enumerate(rows[0]) if name in DATE_RESULTS]
+        for row in rows[1:]:
+            for j in dates:
+                if row[j] != "":
+                    serial = float(row[j].toordinal() - epoch)
+                    row[j] = {"type": "FormattedNumber", "basicValue": serial,
+                              "numberFormat": fmt} if formatted else serial
+        return rows
+
+
+def _table_frame(rows: list[list]) -> pd.DataFrame:
+    """A case table range as a frame of plain cells: termination dates as ISO text (however
+    Excel sent them), typed values as their basic value; addin.cases reads the rest."""
+    header = ["" if _blank(h) else str(h) for h in rows[0]]
+    width = len(header)
+    body = [row + [None] * (width - len(row)) if len(row) < width else row[:width]
+            for row in rows[1:]]
+    frame = pd.DataFrame(body, columns=range(width), dtype=object)
+    for j, name in enumerate(header):
+        column = frame[j]
+        kinds = set(map(type, column))
+        if normalize_column(name) == "termination_date":
+            frame[j] = column.map(_date_cell)
+        elif dict in kinds or _JsNull in kinds:
+            frame[j] = column.map(_plain)
+    frame.columns = header
+    return frame
+
+
+def _excel_column(name: str, values: list) -> list:
+    """A `severance calc` column (text) as Excel values; "" stays empty."""
+    if name in MONEY_RESULTS or name == "bonus_proration":
+        return [float(v) if v != "" else "" for v in values]  # as _number, a column at a time
+    if name in DATE_RESULTS:
+        return [_date(v) for v in values]
+    if name in ("source_row", "installments"):
+        return [int(v) if v != "" else "" for v in values]
+    return values
+
+
+@_function
+@_arguments("cases")
+@xw.ret(_TableCells if RUNTIME == "officejs" else None, date_format="yyyy-mm-dd")
+def severance_table(cases):
+    """Severance for a whole case table (header row + one row per employee), spilled with the `severance calc` columns: one row per case, bad rows rejected with their reason."""
+    try:
+        table = validate(prepare_frame(_table_frame(_rows(cases)), "cases"), AGREEMENTS)
+    except CaseFileError as exc:
+        raise SeveranceInputError(str(exc)) from None
+    calc = calc_frame(table, compute(table, AGREEMENTS))
+    columns = [_excel_column(name, calc[name].tolist()) for name in CALC_COLUMNS]
+    return [list(CALC_COLUMNS)] + [list(row) for row in zip(*columns)]
+
+
+@_function
+@_arguments("base_salary", "agreement")
+def salary_continuation(base_salary, agreement: AgreementId = None):
+    """Clause (i): the base salary continued after a termination without cause or for Good Reason (12 months under the SAVVIS letter)."""
+    return _component("SALARY_CONTINUATION", "salary_continuation",
+                      dict(base_salary=base_salary, agreement=agreement))
+
+
+@_function
+@_arguments("termination_date", "bonus_declared", "bonus_paid", "agreement")
+def prorated_bonus(termination_date, bonus_declared, bonus_paid, agreement: AgreementId = None):
+    """Clause (ii): the prior-year bonus (declared, or received if larger) prorated from January 1 through termination, never less than half of it."""
+    return _component("PRORATED_BONUS", "prorated_bonus", dict(
+        termination_date=termination_date, bonus_declared=bonus_declared, bonus_paid=bonus_paid,
+        agreement=agreement))
+
+
+@_function
+@_arguments("bonus_declared", "bonus_paid")
+def unpaid_bonus(bonus_declared, bonus_paid):
+    """Clause (iii): the part of the prior-year declared bonus not yet received (0 if none was declared)."""
+    return _component("UNPAID_BONUS", "unpaid_bonus",
+                      dict(bonus_declared=bonus_declared, bonus_paid=bonus_paid))
+
+
+@_function
+@_arguments("monthly_benefits", "agreement")
+def benefits_continuation(monthly_benefits, agreement: AgreementId = None):
+    """Clause (iv): the value of the benefits continued after termination (12 months under the SAVVIS letter). Not part of the cash total."""
+    return _component("BENEFITS_CONTINUATION", "benefits_continuation",
+                      dict(monthly_benefits=monthly_benefits, agreement=agreement))
+
+
+@_function
+@_arguments("termination_date")
+def bonus_proration(termination_date):
+    """The fraction of the prior-year bonus clause (ii) pays: days from January 1 through termination over the days in the year, at least one-half; six decimals."""
+    return _component("BONUS_PRORATION", "bonus_proration",
+                      dict(termination_date=termination_date))
+
+
+@_function
+@_arguments("reason", "consented")
+def severance_eligible(reason: Reason, consented=None):
+    """TRUE if severance is due: terminated without cause, or resigned for Good Reason without having consented to the change."""
+    cases = _Cases("SEVERANCE_ELIGIBLE", {**_STAND_IN, "reason": reason, "consented": consented})
+    return cases.results([bool(e) for e in cases.payouts.eligible])
