@@ -48,8 +48,18 @@ clean:
 
 # The calculator as LibreOffice renders it (page 1 of the PDF), for docs/templates.md.
 .PHONY: picture-calculator
-picture-calculator: install-test soffice
+picture-calculator: install soffice
 	@mkdir -p $(OUT) docs/images
 	$(BIN)/python -c "import sys; sys.path.insert(0, 'tests'); from recalc import to_pdf; to_pdf('workbooks/severance_calculator.xlsx', '$(OUT)')"
 	pdftoppm -png -r 110 -f 1 -l 1 -x 0 -y 0 -W 935 -H 1080 -singlefile $(OUT)/severance_calculator.pdf docs/images/calculator
 	@echo "picture: docs/images/calculator.png"
+
+# The Summary of a real report on the sample cases, as LibreOffice prints it (page 1 of the
+# PDF, A3 landscape fitted to the width; the picture is its top-left part), for docs/report.md.
+.PHONY: picture-report
+picture-report: install soffice
+	@mkdir -p $(OUT)/picture-report docs/images
+	$(BIN)/severance report workbooks/sample_cases.csv -o $(OUT)/picture-report/sample_report.xlsx
+	$(BIN)/python -c "import sys; sys.path.insert(0, 'tests'); from recalc import to_pdf; to_pdf('$(OUT)/picture-report/sample_report.xlsx', '$(OUT)/picture-report')"
+	pdftoppm -png -r 200 -f 1 -l 1 -x 110 -y 170 -W 3060 -H 980 -singlefile $(OUT)/picture-report/sample_report.pdf docs/images/summary
+	@echo "picture: docs/images/summary.png"

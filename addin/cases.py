@@ -7,7 +7,9 @@ row, every problem found; a row with a problem is rejected, all other rows still
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import re
+import stat
 import zipfile
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -33,6 +35,11 @@ CASE_COLUMNS = ("employee_id", "employee_name", "termination_date", "termination
 FIRST_YEAR, LAST_YEAR = 1950, 2149
 MAX_FILE_BYTES = 200 * 1024 * 1024
 MAX_XLSX_UNPACKED_BYTES = 1024 * 1024 * 1024
+DUPLICATE_ROWS_LISTED = 10  # rows named in a duplicate-id message
+# Worksheet XML written by Excel, LibreOffice or openpyxl deflates 5-30x (15x for a sheet of
+# identical rows); a large part expanding 100x or more is built to exhaust memory.
+MAX_XLSX_PART_RATIO = 100
+EXCEL_MAX_ROWS = 1_048_576  # the most rows an Excel sheet can hold
 
 _TRUE = {"true", "t", "yes", "y", "1", "1.0"}
 _FALSE = {"false", "f", "no", "n", "0", "0.0", ""}
@@ -85,9 +92,13 @@ def normalize_column(name: object) -> str:
 
 def _check_size(path: Path) -> None:
     try:
-        size = path.stat().st_size
+        info = path.stat()
     except OSError as exc:
         raise CaseFileError(f"{path}: cannot read the case file: {exc.strerror or exc}") from None
+    size = info.st_size
+    # A pipe or a device (a link to /dev/zero) has no size to check: reading it would never end.
+    if not stat.S_ISREG(info.st_mode):
+        raise CaseFileError(f"{path}: not a regular file; give the path of a saved case file")
     if size > MAX_FILE_BYTES:
         raise CaseFileError(f"{path}: the file is {size / 2**20:.0f} MiB; case files are "
                             f"limited to {MAX_FILE_BYTES // 2**20} MiB")
@@ -95,6 +106,8 @@ def _check_size(path: Path) -> None:
 
 def _read_csv(path: Path) -> pd.DataFrame:
     raw = path.read_bytes()
+    if raw[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        raise CaseFileError(f"{path}: UTF-16 text (Excel's \"Unicode Text\"); save it as CSV UTF-8")
     if b"\x00" in raw[:65536]:
         raise CaseFileError(f"{path}: not a text CSV file (it contains binary data); save it as "
                             "CSV UTF-8 or XLSX")
@@ -115,6 +128,14 @@ def _read_csv(path: Path) -> pd.DataFrame:
                             skipinitialspace=False, engine="c")
     except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError) as exc:
         raise CaseFileError(f"{path}: not a readable CSV table: {str(exc).splitlines()[0]}") from None
+    # A file cut short (a copy or download interrupted) ends mid-row, without a line break: the
+    # cut row would compute from partial cells (a salary of 24 for 240000). Its last line, when
+    # it holds no quoted field, is a whole record, so its fields can simply be counted.
+    last = text[text.rfind("\n") + 1:]
+    if len(frame) and last and not last.endswith("\r") and '"' not in last \
+            and last.count(sep) + 1 < frame.shape[1]:
+        raise CaseFileError(f"{path}: the last line has {last.count(sep) + 1} of {frame.shape[1]} "
+                            "columns and no line break: the file looks cut short; save or copy it again")
     return frame
 
 
@@ -124,13 +145,22 @@ def _check_xlsx_archive(path: Path) -> None:
             total = 0
             for info in archive.infolist():
                 total += info.file_size
-                if info.file_size > 0 and info.compress_size > 0 and \
-                        info.file_size / info.compress_size > 1000 and info.file_size > 10 * 2**20:
+                if info.file_size > 0 and info.compress_size > 0 and info.file_size > 10 * 2**20 and \
+                        info.file_size / info.compress_size > MAX_XLSX_PART_RATIO:
                     raise CaseFileError(f"{path}: part {info.filename!r} expands {info.file_size // info.compress_size}"
                                         "x when unpacked; refusing a likely zip bomb")
             if total > MAX_XLSX_UNPACKED_BYTES:
                 raise CaseFileError(f"{path}: unpacks to {total / 2**20:.0f} MiB; workbooks are "
                                     f"limited to {MAX_XLSX_UNPACKED_BYTES // 2**20} MiB unpacked")
+            for info in archive.infolist():
+                # Workbook XML never declares entities; a DTD is an entity-expansion or external-
+                # entity attack (openpyxl's parsers refuse it too, with a less clear message).
+                if info.filename.endswith((".xml", ".rels", ".vml")):
+                    with archive.open(info) as part:
+                        head = part.read(4096).replace(b"\x00", b"")
+                    if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
+                        raise CaseFileError(f"{path}: part {info.filename!r} declares XML entities "
+                                            "(a DTD), which workbooks never use; refusing it")
             bad = archive.testzip() if path.stat().st_size < 20 * 2**20 else None
             if bad:
                 raise CaseFileError(f"{path}: damaged workbook (part {bad!r} is corrupt)")
@@ -156,7 +186,11 @@ def _read_xlsx(path: Path) -> pd.DataFrame:
         width = len(header)
         while width and header[width - 1] in (None, ""):
             width -= 1
-        data = [tuple(r[:width]) + (None,) * (width - len(r)) for r in rows]
+        data = [tuple(r[:width]) + (None,) * (width - len(r))
+                for r in itertools.islice(rows, EXCEL_MAX_ROWS - 1)]
+        if next(rows, None) is not None:
+            raise CaseFileError(f"{path}: the sheet {sheet.title!r} has more than "
+                                f"{EXCEL_MAX_ROWS:,} rows, the most an Excel sheet holds")
     except CaseFileError:
         raise
     except Exception as exc:
@@ -209,9 +243,18 @@ def prepare_frame(frame: pd.DataFrame, source: str = "case table") -> pd.DataFra
                                 f"(found: {', '.join(c for c in columns if c) or 'no columns'})")
     frame.insert(0, "source_row", np.arange(1, len(frame) + 1))
     # Fully blank rows are not cases (an .xlsx often carries formatted empty rows).
-    cells = frame.drop(columns="source_row")
-    blank = cells.isna() | cells.astype(str).apply(lambda s: s.str.strip() == "")
-    frame = frame[~blank.all(axis=1)].reset_index(drop=True)
+    blank = np.ones(len(frame), dtype=bool)
+    for column in frame.columns[1:]:
+        cells = frame[column]
+        empty = cells.isna().to_numpy(dtype=bool, copy=True)
+        if cells.dtype == object or pd.api.types.is_string_dtype(cells):
+            text = cells.astype(object).where(~empty, "").astype(str).str.strip()
+            empty |= (text == "").to_numpy(dtype=bool)
+        blank &= empty
+        if not blank.any():
+            break  # the usual case: no blank row, and most columns never looked at
+    if blank.any():
+        frame = frame[~blank].reset_index(drop=True)
     return frame
 
 
@@ -221,19 +264,24 @@ def prepare_frame(frame: pd.DataFrame, source: str = "case table") -> pd.DataFra
 def _as_text(series: pd.Series) -> pd.Series:
     """Every cell as text: '' for blanks, shortest repr for spreadsheet numbers."""
     def one(v):
-        if v is None or (isinstance(v, float) and np.isnan(v)) or v is pd.NA or v is pd.NaT:
+        if isinstance(v, float):  # the common cell of a worksheet first; NaN is the blank
+            if v != v:
+                return ""
+            text = repr(v)
+            return text[:-2] if text.endswith(".0") else text
+        if v is None or v is pd.NA or v is pd.NaT:
             return ""
         if isinstance(v, bool):
             return "true" if v else "false"
-        if isinstance(v, float):
-            return repr(v)[:-2] if repr(v).endswith(".0") else repr(v)
         if isinstance(v, (dt.datetime, pd.Timestamp)):
             return v.isoformat(sep=" ")
         if isinstance(v, dt.date):
             return v.isoformat()
         return str(v)
     if series.dtype == object or not pd.api.types.is_string_dtype(series):
-        series = series.map(one)
+        # A column of text only (a CSV, most of a worksheet) is text already: skip the per-cell map.
+        if not (series.dtype == object and set(map(type, series)) <= {str}):
+            series = series.map(one)
     return series.astype(object).where(series.notna(), "").astype(str).str.strip()
 
 
@@ -399,10 +447,16 @@ def validate(frame: pd.DataFrame, agreements: Mapping[str, Agreement],
         rows_by_id: dict[str, list[int]] = {}
         for k in np.flatnonzero(duplicated):
             rows_by_id.setdefault(ids.iat[k], []).append(int(frame["source_row"].iat[k]))
+        # One message per id, naming a few of its rows: listing every row on every row would
+        # grow as rows squared (a file of one id repeated 20,000 times needed gigabytes).
+        message = {}
+        for key, rows in rows_by_id.items():
+            shown = ", ".join(map(str, rows[:DUPLICATE_ROWS_LISTED]))
+            more = len(rows) - DUPLICATE_ROWS_LISTED
+            message[key] = (f"employee_id: {key[:40]!r} appears on rows {shown}"
+                            f"{f' and {more} more' if more > 0 else ''}; each case needs its own id")
         for k in np.flatnonzero(duplicated):
-            others = rows_by_id[ids.iat[k]]
-            errors[k].append(f"employee_id: {ids.iat[k][:40]!r} appears on rows "
-                             f"{', '.join(map(str, others))}; each case needs its own id")
+            errors[k].append(message[ids.iat[k]])
 
     good_reason_blank = (reason == "good_reason").to_numpy() & consent_blank
     for k in np.flatnonzero(good_reason_blank):

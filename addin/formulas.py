@@ -11,6 +11,7 @@ prior_year_bonus_paid, monthly_benefits_cost, pay_frequency, consented_to_change
 salary_continuation_months, bonus_floor_fraction, benefits_continuation_months,
 lump_sum_due_days, biweekly_anchor, holiday_dates (agreement parameters).
 Outputs may be referenced through the same keys once placed (salary_continuation, ...).
+CALC_CELLS gives the formula of every `severance calc` column as a report places it.
 """
 
 from __future__ import annotations
@@ -199,9 +200,6 @@ def status(r: Refs) -> str:
 def status_reason(r: Refs) -> str:
     """Why no severance is due, in the engine's words; blank when severance is paid."""
     from .engine import NOT_ELIGIBLE_REASONS as why
-
-    def text(s: str) -> str:
-        return '"' + s.replace('"', '""') + '"'
     t = r["termination_reason"]
     return (f'IF({r["eligible"]},"",IF({t}="for_cause",{text(why["for_cause"])},'
             f'IF({t}="resignation",{text(why["resignation"])},'
@@ -220,17 +218,10 @@ def text(value: str) -> str:
     return '"' + value.replace('"', '""') + '"'
 
 
-def status(r: Refs) -> str:
-    """paid or no_severance (rejected rows are never formulas: their inputs are unusable)."""
+def case_status(r: Refs) -> str:
+    """paid or no_severance, from the inputs themselves (for a status cell that the other
+    cells then read as r["eligible"]; rejected rows are never formulas)."""
     return f'IF({eligible(r)},"paid","no_severance")'
-
-
-def no_severance_reason(r: Refs, reasons: Mapping[str, str]) -> str:
-    """Why an eligible-looking row gets nothing; `reasons` are engine.NOT_ELIGIBLE_REASONS."""
-    t = r["termination_reason"]
-    return (f'IF({r["eligible"]},"",IF({t}="for_cause",{text(reasons["for_cause"])},'
-            f'IF({t}="resignation",{text(reasons["resignation"])},'
-            f'IF({t}="good_reason",{text(reasons["good_reason_consented"])},""))))')
 
 
 def when_paid(r: Refs, expr: str) -> str:
@@ -238,14 +229,16 @@ def when_paid(r: Refs, expr: str) -> str:
     return f'IF({r["eligible"]},{expr},"")'
 
 
-def first_installment_index(r: Refs) -> str:
-    """Payday number of the first installment of (i): the first payday after termination."""
+def first_payday_number(r: Refs) -> str:
+    """Number of the first regular payday after termination, the first installment of (i).
+    Counted in the spreadsheet's own calendar (months from year 0), so it differs from the
+    engine's first_installment_index (months from 1970); only differences of it matter."""
     return _payday_count(r["termination_date"], r)
 
 
 def installment_date(j: str, r: Refs) -> str:
-    """Date of installment j (1-based), counted from the first_installment_index cell."""
-    return payday_date_at(f"({r['first_installment_index']}+{j}-1)", r)
+    """Date of installment j (1-based), counted from the first_payday_number cell."""
+    return payday_date_at(f"({r['first_payday_number']}+{j}-1)", r)
 
 
 def first_installment_date(r: Refs) -> str:
@@ -289,9 +282,10 @@ def status_counts(input_rows: int, status_ranges: list[str]) -> str:
 
 
 # The formula of each report column; the keys are `severance calc` column names (plus the
-# first_installment_index the schedule rows count from).
+# first_payday_number the schedule rows count from).
 CALC_CELLS = {
-    "status": status,
+    "status": case_status,
+    "reason": status_reason,
     "salary_continuation": salary_continuation,
     "prorated_bonus": prorated_bonus,
     "unpaid_bonus": unpaid_bonus,
@@ -306,5 +300,10 @@ CALC_CELLS = {
     "first_installment_date": first_installment_date,
     "installment_amount": installment_amount,
     "last_installment_amount": last_installment_amount,
-    "first_installment_index": first_installment_index,
+    "first_payday_number": first_payday_number,
 }
+
+
+def pay_frequency_applied(frequency: str, r: Refs) -> str:
+    """The pay frequency cell, or the agreement's default when it is blank (as a case table)."""
+    return f"IF(ISBLANK({frequency}),{r['default_pay_frequency']},{frequency})"

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import contextlib
 import os
-import tempfile
+import secrets
+import shutil
+import signal
+import threading
 from pathlib import Path
 from typing import Iterator
 
@@ -29,7 +32,11 @@ def neutralize(text: object) -> object:
 @contextlib.contextmanager
 def atomic_path(out: str | Path, refuse: tuple[str | Path, ...] = ()) -> Iterator[Path]:
     """A temporary path beside OUT, renamed onto OUT only when the writer finishes: an
-    interrupted run leaves the previous OUT (or none), never a half-written file."""
+    interrupted run leaves the previous OUT (or none), never a half-written file.
+
+    The path lies in a private hidden folder (.OUT.XXXX.partial) that is removed afterwards with
+    whatever the writer put there (a writer's own scratch files included); a SIGTERM during the
+    write is turned into KeyboardInterrupt so that clean-up runs as it does for Ctrl-C."""
     out = Path(out)
     for other in refuse:
         try:
@@ -40,16 +47,52 @@ def atomic_path(out: str | Path, refuse: tuple[str | Path, ...] = ()) -> Iterato
     folder = out.parent if str(out.parent) else Path(".")
     if not folder.is_dir():
         raise OutputError(f"{out}: the folder {folder} does not exist")
-    fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".partial", dir=folder)
-    os.close(fd)
-    tmp_path = Path(tmp)
+    # The folder is named before it is made and made inside the try, so that an interrupt
+    # at any moment finds the finally that removes it.
+    scratch = folder / f".{out.name}.{secrets.token_hex(6)}.partial"
+    with _sigterm_interrupts():
+        try:
+            try:
+                scratch.mkdir(mode=0o700)
+            except OSError as exc:
+                raise OutputError(f"{out}: cannot write in the folder {folder}: "
+                                  f"{exc.strerror or exc}") from None
+            tmp_path = scratch / out.name
+            yield tmp_path
+            os.chmod(tmp_path, 0o644)
+            os.replace(tmp_path, out)
+        finally:
+            with _signals_held():
+                shutil.rmtree(scratch, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def _sigterm_interrupts() -> Iterator[None]:
+    if threading.current_thread() is not threading.main_thread():
+        yield  # only the main thread may set signal handlers
+        return
+
+    def interrupt(signum, frame):
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, interrupt)
     try:
-        yield tmp_path
-        os.chmod(tmp_path, 0o644)
-        os.replace(tmp_path, out)
+        yield
     finally:
-        if tmp_path.exists():
-            tmp_path.unlink()
+        signal.signal(signal.SIGTERM, signal.SIG_DFL if previous is None else previous)
+
+
+@contextlib.contextmanager
+def _signals_held() -> Iterator[None]:
+    """Ctrl-C and SIGTERM wait until the clean-up is done (where the platform can hold them)."""
+    if not hasattr(signal, "pthread_sigmask"):  # Windows
+        yield
+        return
+    held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, held)
 
 
 def write_table(frame: pd.DataFrame, out: str | Path | None, refuse=(), sheet: str = "Results") -> None:

@@ -82,12 +82,16 @@ def make_repeatable(path: str | Path) -> None:
     with zipfile.ZipFile(path) as src, open(fd, "wb") as raw, \
             zipfile.ZipFile(raw, "w", compression=zipfile.ZIP_DEFLATED) as dst:
         for info in src.infolist():
-            data = src.read(info.filename)
-            if info.filename == "docProps/core.xml":
-                data = re.sub(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(</dcterms:)",
-                              rb"\g<1>" + stamp.encode() + rb"\g<2>", data)
             entry = zipfile.ZipInfo(info.filename, date_time=_ZIP_TIME)
             entry.compress_type = zipfile.ZIP_DEFLATED
             entry.external_attr = 0o644 << 16
-            dst.writestr(entry, data)
+            if info.filename == "docProps/core.xml":
+                data = re.sub(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(</dcterms:)",
+                              rb"\g<1>" + stamp.encode() + rb"\g<2>", src.read(info.filename))
+                dst.writestr(entry, data)
+                continue
+            # Copied in chunks: a sheet of a million rows never sits in memory whole.
+            with src.open(info) as part, \
+                    dst.open(entry, "w", force_zip64=info.file_size * 1.05 > zipfile.ZIP64_LIMIT) as out:
+                shutil.copyfileobj(part, out, 1 << 20)
     shutil.move(tmp, path)
