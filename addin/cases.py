@@ -12,9 +12,10 @@ import re
 import stat
 import zipfile
 from dataclasses import dataclass, field
+from functools import lru_cache
 from decimal import Decimal
 from pathlib import Path
-from typing import Iterable, Mapping, Sequence
+from typing import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -363,7 +364,9 @@ def parse_flags(text: pd.Series, column: str, errors: list[list[str]]) -> tuple[
 # ---------------------------------------------------------------------------------------------
 # Validation of the parsed values, declared with pandera
 
-def _schema(agreement_ids: Iterable[str]) -> pa.DataFrameSchema:
+@lru_cache(maxsize=32)
+def _schema(agreement_ids: tuple[str, ...]) -> pa.DataFrameSchema:
+    """The checks of the parsed values (built once per set of known agreements)."""
     nonneg = pa.Check.ge(0, error="must not be negative")
     return pa.DataFrameSchema(
         {
@@ -422,7 +425,7 @@ def validate(frame: pd.DataFrame, agreements: Mapping[str, Agreement],
         **money, "pay_frequency": frequency, "agreement": agreement,
     })
     try:
-        _schema(agreements).validate(parsed, lazy=True)
+        _schema(tuple(sorted(agreements))).validate(parsed, lazy=True)
     except pa.errors.SchemaErrors as exc:
         failures = exc.failure_cases
         for column, check, index, value in zip(failures["column"], failures["check"],

@@ -17,22 +17,22 @@ from .terms import TermsError, load_agreements
 EXIT_OK, EXIT_USAGE = 0, 2
 
 
-def _calc(args) -> int:
+def _write_results(args, table, sheet: str) -> int:
+    """Read, validate and compute the cases, then write one result table (calc or schedule)."""
     agreements = load_agreements(args.terms)
     cases = load_cases(args.cases, agreements)
     payouts = compute(cases, agreements)
-    write_table(calc_frame(cases, payouts), args.out, refuse=(args.cases,), sheet="Results")
+    write_table(table(cases, payouts), args.out, refuse=(args.cases,), sheet=sheet)
     _summary(args, payouts)
     return EXIT_OK
+
+
+def _calc(args) -> int:
+    return _write_results(args, calc_frame, "Results")
 
 
 def _schedule(args) -> int:
-    agreements = load_agreements(args.terms)
-    cases = load_cases(args.cases, agreements)
-    payouts = compute(cases, agreements)
-    write_table(schedule_frame(cases, payouts), args.out, refuse=(args.cases,), sheet="Schedule")
-    _summary(args, payouts)
-    return EXIT_OK
+    return _write_results(args, schedule_frame, "Schedule")
 
 
 def _summary(args, payouts) -> None:
