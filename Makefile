@@ -46,7 +46,7 @@ bench: install-test
 clean:
 	rm -rf $(OUT) .pytest_cache
 
-# The calculator as LibreOffice renders it (page 1 of the PDF), for docs/templates.md.
+# The calculator as LibreOffice renders it (page 1 of the PDF), for the README.
 .PHONY: picture-calculator
 picture-calculator: install soffice
 	@mkdir -p $(OUT) docs/images
@@ -55,7 +55,7 @@ picture-calculator: install soffice
 	@echo "picture: docs/images/calculator.png"
 
 # The Summary of a real report on the sample cases, as LibreOffice prints it (page 1 of the
-# PDF, A3 landscape fitted to the width; the picture is its top-left part), for docs/report.md.
+# PDF, A3 landscape fitted to the width; the picture is its top-left part), for the README.
 .PHONY: picture-report
 picture-report: install soffice
 	@mkdir -p $(OUT)/picture-report docs/images

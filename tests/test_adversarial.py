@@ -11,7 +11,7 @@ What must hold, whatever the input:
     bounded time and memory, and leave no output and no partial file.
 
 Each test counts what it tried; with RELIABILITY_REPORT=path set, the figures are merged into
-that JSON file (docs/reliability.md shows them). Hypothesis runs a fixed, derandomized profile,
+that JSON file (the README's Reliability section shows them). Hypothesis runs a fixed, derandomized profile,
 so every CI run tries the same inputs.
 """
 
@@ -61,7 +61,7 @@ HOSTILE_MIB = 400
 
 
 # ---------------------------------------------------------------------------------------------
-# Figures for docs/reliability.md
+# Figures for the README's Reliability section
 
 def record(item: str, **figures) -> None:
     """Merge one item's measured figures into the JSON file RELIABILITY_REPORT names, if any."""
