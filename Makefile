@@ -34,8 +34,9 @@ soffice:
 
 demo: install
 	@mkdir -p $(OUT)
+	$(BIN)/severance report workbooks/sample_cases.csv -o $(OUT)/sample_report.xlsx
 	$(BIN)/severance calc workbooks/sample_cases.csv -o $(OUT)/sample_payouts.csv
-	@echo "demo output: $(OUT)/sample_payouts.csv"
+	@echo "demo output: $(OUT)/sample_report.xlsx (the payout workbook) and $(OUT)/sample_payouts.csv"
 
 test: install-test soffice
 	$(BIN)/python -m pytest -q
@@ -55,11 +56,11 @@ picture-calculator: install soffice
 	@echo "picture: docs/images/calculator.png"
 
 # The Summary of a real report on the sample cases, as LibreOffice prints it (page 1 of the
-# PDF, A3 landscape fitted to the width; the picture is its top-left part), for the README.
+# PDF, A3 landscape fitted to the width; the picture is its top-left part, inputs through total_value), for the README.
 .PHONY: picture-report
 picture-report: install soffice
 	@mkdir -p $(OUT)/picture-report docs/images
 	$(BIN)/severance report workbooks/sample_cases.csv -o $(OUT)/picture-report/sample_report.xlsx
 	$(BIN)/python -c "import sys; sys.path.insert(0, 'tests'); from recalc import to_pdf; to_pdf('$(OUT)/picture-report/sample_report.xlsx', '$(OUT)/picture-report')"
-	pdftoppm -png -r 200 -f 1 -l 1 -x 110 -y 170 -W 3060 -H 980 -singlefile $(OUT)/picture-report/sample_report.pdf docs/images/summary
+	pdftoppm -png -r 200 -f 1 -l 1 -x 110 -y 170 -W 1720 -H 980 -singlefile $(OUT)/picture-report/sample_report.pdf docs/images/summary
 	@echo "picture: docs/images/summary.png"
