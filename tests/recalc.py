@@ -14,26 +14,33 @@ import openpyxl
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 
 
-def recalculate(path: str | Path, out_dir: str | Path | None = None, timeout: int = 300) -> Path:
-    """Open `path` in LibreOffice, recalculate every formula, save as .xlsx; returns the copy."""
+def recalculate_all(paths, out_dir: str | Path, timeout: int = 900) -> list[Path]:
+    """Recalculate many workbooks in one LibreOffice run (one start-up for the whole batch):
+    each is opened, every formula recalculated, and saved as .xlsx into out_dir, in order."""
     if SOFFICE is None:
         raise RuntimeError("LibreOffice (soffice) is not installed; `make test` installs it")
-    path = Path(path)
-    out_dir = Path(out_dir or tempfile.mkdtemp(prefix="recalc-"))
+    paths = [Path(p) for p in paths]
+    out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     profile = Path(tempfile.mkdtemp(prefix="lo-profile-"))
     try:
         subprocess.run(
             [SOFFICE, f"-env:UserInstallation=file://{profile}", "--headless", "--norestore",
              "--nologo", "--convert-to", "xlsx:Calc MS Excel 2007 XML", "--outdir", str(out_dir),
-             str(path)],
+             *map(str, paths)],
             check=True, capture_output=True, timeout=timeout, env={**os.environ, "HOME": str(profile)})
     finally:
         shutil.rmtree(profile, ignore_errors=True)
-    out = out_dir / (path.stem + ".xlsx")
-    if not out.exists():
-        raise RuntimeError(f"LibreOffice did not convert {path}")
+    out = [out_dir / (p.stem + ".xlsx") for p in paths]
+    missing = [p.name for p in out if not p.exists()]
+    if missing:
+        raise RuntimeError(f"LibreOffice did not convert {missing}")
     return out
+
+
+def recalculate(path: str | Path, out_dir: str | Path | None = None, timeout: int = 300) -> Path:
+    """Open `path` in LibreOffice, recalculate every formula, save as .xlsx; returns the copy."""
+    return recalculate_all([path], out_dir or tempfile.mkdtemp(prefix="recalc-"), timeout)[0]
 
 
 def values(path: str | Path) -> openpyxl.Workbook:

@@ -16,7 +16,6 @@ import re
 import shutil
 import subprocess
 import sys
-import tempfile
 import zipfile
 from dataclasses import replace
 from decimal import Decimal
@@ -36,7 +35,7 @@ from addin.report_layout import (COMPONENTS, LINE_ITEM_COLUMNS, SCHEDULE_COLUMNS
 from addin.report_style import (ROLES, Logo, default_styles, logo_image, read_template)
 from addin.tables import CALC_COLUMNS, calc_frame, line_items, schedule_frame
 from addin.terms import load_agreements, parse_agreements
-from recalc import SOFFICE
+from recalc import recalculate_all
 
 ROOT = Path(__file__).resolve().parent.parent
 SEVERANCE = shutil.which("severance", path=str(Path(sys.executable).parent)) or "severance"
@@ -293,25 +292,6 @@ def check_report(book, cases, payouts, agreements):
     check_exceptions(book, cases, payouts)
 
 
-def recalculate_all(paths: list[Path], out_dir: Path) -> dict[Path, Path]:
-    """Recalculate many workbooks in one LibreOffice run (one start-up, not one per file)."""
-    assert SOFFICE, "LibreOffice (soffice) is not installed; `make test` installs it"
-    out_dir.mkdir(parents=True, exist_ok=True)
-    profile = Path(tempfile.mkdtemp(prefix="lo-profile-"))
-    try:
-        subprocess.run([SOFFICE, f"-env:UserInstallation=file://{profile}", "--headless",
-                        "--norestore", "--nologo", "--convert-to", "xlsx:Calc MS Excel 2007 XML",
-                        "--outdir", str(out_dir), *map(str, paths)],
-                       check=True, capture_output=True, timeout=900,
-                       env={**os.environ, "HOME": str(profile)})
-    finally:
-        shutil.rmtree(profile, ignore_errors=True)
-    out = {p: out_dir / p.name for p in paths}
-    missing = [str(p) for p, o in out.items() if not o.exists()]
-    assert not missing, f"LibreOffice did not convert {missing}"
-    return out
-
-
 # ---------------------------------------------------------------------------------------------
 # One batch of reports, built once, recalculated once
 
@@ -374,7 +354,8 @@ def reports(tmp_path_factory, agreements):
 
     statements = {p.stem: p for p in (folder / "statements").glob("*.xlsx")}
     chosen = [statements[i] for i in ("E1001", "E1003", "E1006", "E1005", "E1012")]
-    recalculated = recalculate_all([b[0] for b in built.values()] + chosen, folder / "recalculated")
+    paths = [b[0] for b in built.values()] + chosen
+    recalculated = dict(zip(paths, recalculate_all(paths, folder / "recalculated")))
     return {"built": built, "recalculated": recalculated, "statements": statements,
             "chosen": chosen, "folder": folder}
 

@@ -4,12 +4,10 @@ real spreadsheet engine (LibreOffice headless) computes them, equal to the engin
 from __future__ import annotations
 
 import datetime as dt
-import os
 import random
 import shutil
 import subprocess
 import sys
-import tempfile
 from pathlib import Path
 
 import numpy as np
@@ -25,29 +23,10 @@ from addin.tables import calc_frame
 from addin.terms import PAY_FREQUENCIES
 
 from conftest import ROOT
-from recalc import SOFFICE
+from recalc import recalculate_all
 
 WORKBOOKS = ROOT / "workbooks"
 SEVERANCE = shutil.which("severance", path=str(Path(sys.executable).parent)) or "severance"
-
-
-def recalculate_all(paths: list[Path], out_dir: Path, timeout: int = 600) -> list[Path]:
-    """Recalculate many workbooks in one LibreOffice run (one start-up for the whole batch)."""
-    assert SOFFICE, "LibreOffice (soffice) is required: `make soffice` installs it"
-    out_dir.mkdir(parents=True, exist_ok=True)
-    profile = Path(tempfile.mkdtemp(prefix="lo-profile-"))
-    try:
-        subprocess.run([SOFFICE, f"-env:UserInstallation=file://{profile}", "--headless",
-                        "--norestore", "--nologo", "--convert-to", "xlsx:Calc MS Excel 2007 XML",
-                        "--outdir", str(out_dir), *map(str, paths)],
-                       check=True, capture_output=True, timeout=timeout,
-                       env={**os.environ, "HOME": str(profile)})
-    finally:
-        shutil.rmtree(profile, ignore_errors=True)
-    out = [out_dir / p.name for p in paths]
-    missing = [p.name for p in out if not p.exists()]
-    assert not missing, f"LibreOffice did not convert {missing}"
-    return out
 
 
 def named_cells(book: openpyxl.Workbook) -> dict[str, tuple[str, str]]:
