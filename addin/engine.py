@@ -232,6 +232,16 @@ def _warning_flags(cases: CaseTable, valid, minimum, month) -> np.ndarray:
             | notes * INPUT_NOTES).astype(np.int64)
 
 
+# The words of each warning, around the amounts it names (formulas.warnings writes the same).
+WARNING_WORDS = {
+    "below_minimum": ("base_salary ", " is below the agreement's minimum of "),
+    "paid_over_declared": ("prior_year_bonus_paid ", " exceeds prior_year_bonus_declared ",
+                           "; the amount received is the bonus basis"),
+    "early_undeclared": ("terminated before March 1 with no prior-year bonus declared: it may "
+                         "still be declared (bonuses are typically paid in January and February)",),
+}
+
+
 def warning_text(cases: CaseTable, payouts: "Payouts") -> np.ndarray:
     """Each row's warnings in words, '; '-separated ('' for none)."""
     out = np.full(len(cases), "", dtype=object)
@@ -240,15 +250,14 @@ def warning_text(cases: CaseTable, payouts: "Payouts") -> np.ndarray:
         return out
     flags = payouts.warning_flags[rows]
     parts = []
+    say = WARNING_WORDS
     for bit, words in (
-        (BELOW_MINIMUM, lambda: "base_salary " + format_cents_array(cases.base_salary[rows])
-         + " is below the agreement's minimum of " + format_cents_array(payouts.minimum_base_salary[rows])),
-        (PAID_OVER_DECLARED, lambda: "prior_year_bonus_paid " + format_cents_array(cases.prior_year_bonus_paid[rows])
-         + " exceeds prior_year_bonus_declared " + format_cents_array(cases.prior_year_bonus_declared[rows])
-         + "; the amount received is the bonus basis"),
-        (EARLY_UNDECLARED, lambda: np.full(len(rows), "terminated before March 1 with no prior-year bonus "
-                                           "declared: it may still be declared (bonuses are typically "
-                                           "paid in January and February)", dtype=object)),
+        (BELOW_MINIMUM, lambda: say["below_minimum"][0] + format_cents_array(cases.base_salary[rows])
+         + say["below_minimum"][1] + format_cents_array(payouts.minimum_base_salary[rows])),
+        (PAID_OVER_DECLARED, lambda: say["paid_over_declared"][0]
+         + format_cents_array(cases.prior_year_bonus_paid[rows]) + say["paid_over_declared"][1]
+         + format_cents_array(cases.prior_year_bonus_declared[rows]) + say["paid_over_declared"][2]),
+        (EARLY_UNDECLARED, lambda: np.full(len(rows), say["early_undeclared"][0], dtype=object)),
         (INPUT_NOTES, lambda: np.array(["; ".join(cases.notes[k]) for k in rows], dtype=object)),
     ):
         has = (flags & bit) != 0

@@ -307,3 +307,25 @@ CALC_CELLS = {
 def pay_frequency_applied(frequency: str, r: Refs) -> str:
     """The pay frequency cell, or the agreement's default when it is blank (as a case table)."""
     return f"IF(ISBLANK({frequency}),{r['default_pay_frequency']},{frequency})"
+
+
+def warnings(r: Refs) -> str:
+    """The engine's warnings in its words ('; '-separated, blank for none): salary below the
+    agreement's minimum, bonus received above the declared one, a termination before March 1
+    with no bonus declared. (The engine also notes inputs it rounded to the cent; a formula
+    reads the cell as typed, so it has no such note.)"""
+    from .engine import WARNING_WORDS as say
+    t, base = r["termination_date"], r["base_salary"]
+    declared, paid = r["prior_year_bonus_declared"], r["prior_year_bonus_paid"]
+    amount = lambda ref: f'TEXT({ref},"0.00")'  # noqa: E731  two places, as the engine writes
+    parts = (
+        f'IF({cents(base)}<{cents(r["minimum_base_salary"])},'
+        f'{text(say["below_minimum"][0])}&{amount(base)}&{text(say["below_minimum"][1])}'
+        f'&{amount(r["minimum_base_salary"])}&"; ","")',
+        f'IF(AND(NOT(ISBLANK({declared})),{cents(paid)}>{cents(declared)}),'
+        f'{text(say["paid_over_declared"][0])}&{amount(paid)}&{text(say["paid_over_declared"][1])}'
+        f'&{amount(declared)}&{text(say["paid_over_declared"][2])}&"; ","")',
+        f'IF(AND(ISBLANK({declared}),MONTH({t})<3),{text(say["early_undeclared"][0])}&"; ","")',
+    )
+    joined = "&".join(parts)
+    return f'IF(({joined})="","",LEFT({joined},LEN({joined})-2))'

@@ -430,6 +430,7 @@ def build_calculator(path: str | Path, agreement: Agreement | None = None) -> No
         ("Eligible for severance", "eligible", F.eligible(refs), None,
          "without cause, or Good Reason without prior consent"),
         ("Reason for no severance", "reason", F.status_reason(refs), None, ""),
+        ("Warnings", "warnings", F.warnings(refs), None, ""),
         ("Pay frequency applied", "pay_frequency_applied",
          F.pay_frequency_applied("pay_frequency", refs), None,
          "the input, or the agreement's default when blank"),
@@ -450,7 +451,7 @@ def build_calculator(path: str | Path, agreement: Agreement | None = None) -> No
     row = 27
     for label, key, formula, fmt, note in details:
         _set(ws, f"B{row}", label)
-        if key == "reason":  # a sentence: it takes the whole row
+        if key in ("reason", "warnings"):  # a sentence: it takes the whole row
             ws.merge_cells(f"C{row}:F{row}")
             _set(ws, f"C{row}", "=" + formula, style=font(9), align=Alignment(wrap_text=True))
             ws.row_dimensions[row].height = 24

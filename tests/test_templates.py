@@ -4,6 +4,7 @@ real spreadsheet engine (LibreOffice headless) computes them, equal to the engin
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 import random
 import shutil
 import subprocess
@@ -17,7 +18,7 @@ import pytest
 
 from addin import templates
 from addin.cases import CASE_COLUMNS, REASONS, from_records
-from addin.engine import compute
+from addin.engine import INPUT_NOTES, compute, warning_text
 from addin.schedule import payments
 from addin.tables import calc_frame
 from addin.terms import PAY_FREQUENCIES
@@ -173,11 +174,15 @@ def _cents(value) -> int:
 def test_calculator_equals_the_engine_to_the_cent(calculator_results):
     records, cases, payouts, books, names = calculator_results
     frame = calc_frame(cases, payouts)
+    # The calculator reads cells as typed, so it has the engine's warnings but for input notes.
+    warnings = warning_text(cases, replace(payouts, warning_flags=payouts.warning_flags & ~INPUT_NOTES))
+    assert any(warnings), "the generated cases raise no warning"
     checked = 0
     for k, book in enumerate(books):
         where = f"case {k} {records[k]}"
         assert _named(book, names, "status") == payouts.status[k], where
         assert (_named(book, names, "reason") or "") == payouts.reason[k], where
+        assert (_named(book, names, "warnings") or "") == warnings[k], where
         assert bool(_named(book, names, "eligible")) == bool(payouts.eligible[k]), where
         for name in ("salary_continuation", "prorated_bonus", "unpaid_bonus", "benefits_continuation",
                      "cash_total", "total_value", "installment_amount", "last_installment_amount"):
