@@ -12,7 +12,6 @@ Eligibility: without cause, or Good Reason without the employee's prior consent.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import Decimal
 from fractions import Fraction
 from typing import Mapping
 
@@ -20,7 +19,8 @@ import numpy as np
 
 from .cases import CaseTable
 from .money import format_cents_array, mul_div_round
-from .schedule import DAY, add_months, civil, days_in_month, from_civil, business_day_before, installment_amounts, payday_count, payday_date
+from .schedule import (DAY, add_months, business_day_before, civil, days_in_month, from_civil,
+                       installment_amounts, payday_count, payday_date)
 from .terms import Agreement
 
 PAID, NO_SEVERANCE, REJECTED = "paid", "no_severance", "rejected"

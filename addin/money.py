@@ -7,7 +7,6 @@ in the vectorized engine, and leave as Decimal or two-place text.
 from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
-from fractions import Fraction
 
 import numpy as np
 
@@ -87,7 +86,3 @@ def mul_div_round(cents: np.ndarray, num: np.ndarray, den: np.ndarray) -> np.nda
     num = np.asarray(num, dtype=np.int64)
     den = np.asarray(den, dtype=np.int64)
     return (2 * cents * num + den) // (2 * den)
-
-
-def as_fraction(value: Decimal) -> Fraction:
-    return Fraction(value)
