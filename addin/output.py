@@ -115,8 +115,12 @@ def _csv_safe(frame: pd.DataFrame) -> pd.DataFrame:
     frame = frame.copy()
     for column in frame.columns:
         # Amounts are never negative, so only user text can start with a formula prefix.
-        if frame[column].dtype == object or pd.api.types.is_string_dtype(frame[column]):
-            frame[column] = frame[column].map(neutralize)
+        cells = frame[column]
+        if cells.dtype == object or pd.api.types.is_string_dtype(cells):
+            # Vectorized test first: millions of schedule cells, almost none to change.
+            risky = cells.astype(str).str.startswith(FORMULA_PREFIXES)
+            if risky.any():
+                frame[column] = cells.astype(object).where(~risky, cells[risky].map(neutralize))
     return frame
 
 

@@ -90,14 +90,22 @@ def payday_count(d: np.ndarray, frequency: np.ndarray, anchor: np.ndarray) -> np
 
 
 def payday_date(index: np.ndarray, frequency: np.ndarray, anchor: np.ndarray) -> np.ndarray:
-    """The date of regular payday number `index`."""
-    semi_month = np.floor_divide(index, 2)
-    semi_is_15th = (index % 2) == 0
-    semimonthly = np.where(semi_is_15th, month_end(semi_month - 1) + np.timedelta64(15, "D"),
-                           month_end(semi_month))
-    monthly = month_end(index)
-    cyclic = anchor + (index * _CYCLE_DAYS[frequency]).astype("timedelta64[D]")
-    return np.select([frequency == SEMIMONTHLY, frequency == MONTHLY], [semimonthly, monthly], cyclic)
+    """The date of regular payday number `index`. Each frequency's rule runs on its own rows
+    only (a schedule has millions of rows; most are semimonthly or weekly)."""
+    index = np.asarray(index, dtype=np.int64)
+    out = np.empty(len(index), dtype=DAY)
+    for code in np.unique(frequency):
+        rows = frequency == code
+        i = index[rows]
+        if code == SEMIMONTHLY:
+            month = np.floor_divide(i, 2)
+            out[rows] = np.where(i % 2 == 0, month_end(month - 1) + np.timedelta64(15, "D"),
+                                 month_end(month))
+        elif code == MONTHLY:
+            out[rows] = month_end(i)
+        else:
+            out[rows] = anchor[rows] + (i * _CYCLE_DAYS[code]).astype("timedelta64[D]")
+    return out
 
 
 @lru_cache(maxsize=64)
