@@ -34,7 +34,7 @@ def atomic_path(out: str | Path, refuse: tuple[str | Path, ...] = ()) -> Iterato
     """A temporary path beside OUT, renamed onto OUT only when the writer finishes: an
     interrupted run leaves the previous OUT (or none), never a half-written file.
 
-    The path lies in a private hidden folder (.OUT.XXXX.partial) that is removed afterwards with
+    The path lies in a private hidden folder (.OUT.<random>.partial) that is removed afterwards with
     whatever the writer put there (a writer's own scratch files included); a SIGTERM during the
     write is turned into KeyboardInterrupt so that clean-up runs as it does for Ctrl-C."""
     out = Path(out)

@@ -142,11 +142,11 @@ def holiday_dates(calendar: str, first_year: int, last_year: int) -> list[dt.dat
     if not calendar:
         return []
     country, _, subdiv = calendar.partition("-")
-    try:
-        cal = holidays.country_holidays(country, subdiv=subdiv or None,
-                                        years=range(first_year, last_year + 1))
-    except (NotImplementedError, KeyError, ValueError):
-        raise ValueError(f"is not a known holiday calendar: {calendar!r}") from None
+    supported = holidays.list_supported_countries()
+    if country not in supported or (subdiv and subdiv not in supported[country]):
+        raise ValueError(f"is not a known holiday calendar: {calendar!r}")
+    cal = holidays.country_holidays(country, subdiv=subdiv or None,
+                                    years=range(first_year, last_year + 1))
     return sorted(cal.keys())
 
 
