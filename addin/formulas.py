@@ -171,6 +171,12 @@ def installment_payment(j: str, r: Refs) -> str:
     return (f"IF({j}>{n},0,IF({j}={n},{r['last_installment_amount']},{r['installment_amount']}))")
 
 
+def payment_count(r: Refs) -> str:
+    """Payments in the schedule: the installments of (i), and each lump sum (ii), (iii) that is
+    not zero (a zero amount is not a payment, as in addin.schedule.payments)."""
+    return f"{r['installments']}+({r['prorated_bonus']}>0)+({r['unpaid_bonus']}>0)"
+
+
 # Which formula computes which `severance calc` column (reports and templates place these).
 OUTPUTS = {
     "eligible": eligible,

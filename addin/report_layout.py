@@ -23,8 +23,8 @@ from . import formulas as F
 from .cases import CASE_COLUMNS, CaseTable
 from .engine import NO_SEVERANCE, PAID, REJECTED, Payouts, warning_text
 from .money import cents_to_decimal
-from .schedule import payments
-from .tables import CALC_COLUMNS, LineItem, line_items
+from .schedule import COMPONENT_CLAUSES, payments
+from .tables import CALC_COLUMNS, DATE_RESULTS, MONEY_RESULTS, LineItem, line_items
 from .terms import DEFAULT_AGREEMENT_ID, PARAMETER_CLAUSES, Agreement, holiday_dates
 
 MAX_SHEET_ROWS = 1_048_576      # Excel's rows per sheet
@@ -144,9 +144,9 @@ SUMMARY_INPUTS = ("source_row", "employee_id", "employee_name", "agreement",
 # The letter's order: inputs, status, (i)-(iv), totals, dates; then the words and helpers.
 SUMMARY_RESULTS = (*(c for c in CALC_COLUMNS if c not in SUMMARY_INPUTS and c not in ("reason", "warnings")),
                    "reason", "warnings", "first_payday_number")
-MONEY_RESULTS = ("salary_continuation", "prorated_bonus", "unpaid_bonus", "benefits_continuation",
-                 "cash_total", "total_value")
-COMPONENTS = ("salary_continuation", "prorated_bonus", "unpaid_bonus", "benefits_continuation")
+# The amounts the Summary's totals row adds up (the per-installment amounts are not summed).
+TOTALLED_RESULTS = (*COMPONENT_CLAUSES, "cash_total", "total_value")
+COMPONENTS = tuple(COMPONENT_CLAUSES)   # (i)-(iv), in the letter's order
 # The date each line item is due by, as `tables.line_items` gives it.
 LINE_ITEM_DATES = {"salary_continuation": "continuation_end_date", "prorated_bonus": "lump_sum_due_date",
                    "unpaid_bonus": "lump_sum_due_date", "benefits_continuation": "benefits_end_date"}
@@ -159,11 +159,8 @@ INPUT_MONEY = ("base_salary", "prior_year_bonus_declared", "prior_year_bonus_pai
 RESULT_ROLES = {
     "status": "text", "reason": "text", "warnings": "text", "bonus_proration": "fraction",
     "installments": "count", "first_payday_number": "count",
-    **{c: "money" for c in ("salary_continuation", "prorated_bonus", "unpaid_bonus",
-                            "benefits_continuation", "cash_total", "total_value",
-                            "installment_amount", "last_installment_amount")},
-    **{c: "date" for c in ("lump_sum_due_date", "continuation_end_date", "benefits_end_date",
-                           "first_installment_date")},
+    **{c: "money" for c in MONEY_RESULTS},
+    **{c: "date" for c in DATE_RESULTS},
 }
 WIDTHS = {"source_row": 8, "employee_id": 12, "employee_name": 22, "agreement": 16,
           "termination_reason": 15, "pay_frequency": 12, "consented_to_change": 11,
@@ -442,7 +439,7 @@ def _summary_sheets(cases, payouts, warnings, columns: SummaryColumns, pages: Pa
             if last_page:
                 totals: Row = [None] * len(columns.names)
                 totals[1] = text("Total", "total")
-                for name in MONEY_RESULTS:
+                for name in TOTALLED_RESULTS:
                     ranges = [pages.data_range(p, letters[name]) for p in range(len(pages.titles))]
                     totals[columns.names.index(name)] = formula(F.total(ranges), "total")
                 yield totals

@@ -712,7 +712,7 @@ def build_functions(path: str | Path, agreement: Agreement | None = None) -> dic
     amounts = f"{get_column_letter(2 + amount_col)}{first + 1}:{get_column_letter(2 + amount_col)}{first + rows - 1}"
     label_col = get_column_letter(native_col)
     for k, (label, formula, fmt, udf) in enumerate((
-            ("payments", f"{F.installments(refs)}+({refs['prorated_bonus']}>0)+({refs['unpaid_bonus']}>0)",
+            ("payments", F.payment_count({**refs, "installments": F.installments(refs)}),
              "0", f"COUNT({amounts})"),
             ("sum of payments", refs["cash_total"], MONEY, f'SUMIF({amounts},"<>#N/A")'))):
         r = first + k
