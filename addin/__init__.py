@@ -1,6 +1,7 @@
 """Severance add-in: the severance terms of an executive employment letter, computed exactly.
 
-terms -> cases -> engine -> schedule are the core; udfs, report, templates and cli are adapters.
+rules (terms, calendar, engine, payments) <- cases <- results <- excel <- report, workbooks;
+udfs and cli are thin adapters over them.
 """
 
 __version__ = "0.1.0"

@@ -7,11 +7,12 @@ import argparse
 import sys
 from typing import Sequence
 
+from . import report, workbooks
 from .cases import CaseFileError, load_cases
-from .engine import compute
-from .output import OutputError, write_table
-from .tables import calc_frame, schedule_frame
-from .terms import TermsError, load_agreements
+from .results.output import OutputError, write_table
+from .results.tables import calc_frame, schedule_frame
+from .rules.engine import compute
+from .rules.terms import TermsError, load_agreements
 
 EXIT_OK, EXIT_USAGE = 0, 2
 
@@ -62,27 +63,12 @@ def build_parser() -> argparse.ArgumentParser:
     schedule.add_argument("-o", "--out", help="output .csv, .json, .xlsx or .parquet (default: CSV on stdout)")
     schedule.set_defaults(run=_schedule)
 
-    for extend in _EXTENSIONS:
-        extend(sub, common)
+    report.add_subcommand(sub, common)
+    workbooks.add_subcommand(sub, common)
     return parser
 
 
-# Adapters that add subcommands (report, templates) register here.
-_EXTENSIONS: list = []
-
-
-def _load_extensions() -> None:
-    for module in ("report", "templates"):
-        try:
-            mod = __import__(f"addin.{module}", fromlist=["add_subcommand"])
-        except ImportError:
-            continue
-        if hasattr(mod, "add_subcommand") and mod.add_subcommand not in _EXTENSIONS:
-            _EXTENSIONS.append(mod.add_subcommand)
-
-
 def main(argv: Sequence[str] | None = None) -> int:
-    _load_extensions()
     parser = build_parser()
     args = parser.parse_args(argv)
     try:

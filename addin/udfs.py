@@ -21,11 +21,13 @@ from typing import Annotated, Literal
 import pandas as pd
 import xlwings as xw
 
-from .cases import CaseFileError, REASONS, from_records, normalize_column, prepare_frame, validate
-from .engine import compute
-from .money import to_decimal
-from .tables import CALC_COLUMNS, DATE_RESULTS, MONEY_RESULTS, calc_frame, line_items, schedule_frame
-from .terms import DEFAULT_AGREEMENT_ID, PAY_FREQUENCIES, load_agreements
+from .cases import CaseFileError, from_records, normalize_column, prepare_frame, validate
+from .results.tables import CALC_COLUMNS, DATE_RESULTS, MONEY_RESULTS, calc_frame, line_items, schedule_frame
+from .rules.calendar import PAY_FREQUENCIES
+from .rules.case import REASONS
+from .rules.engine import compute
+from .rules.money import to_decimal
+from .rules.terms import DEFAULT_AGREEMENT_ID, load_agreements
 
 logger = logging.getLogger(__name__)
 

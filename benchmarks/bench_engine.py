@@ -17,11 +17,11 @@ import numpy as np
 import pandas as pd
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tests"))
+sys.path.insert(0, str(ROOT))
 
 from addin.cases import prepare_frame, validate  # noqa: E402
-from addin.engine import compute  # noqa: E402
-from addin.terms import load_agreements  # noqa: E402
+from addin.rules.engine import compute  # noqa: E402
+from addin.rules.terms import load_agreements  # noqa: E402
 
 import reference  # noqa: E402
 

@@ -77,22 +77,22 @@ def generate(n: int, seed: int = 1) -> pd.DataFrame:
 
 def _load(cases_path: str):
     from addin.cases import load_cases
-    from addin.engine import compute
-    from addin.terms import load_agreements
+    from addin.rules.engine import compute
+    from addin.rules.terms import load_agreements
     agreements = load_agreements()
     cases = load_cases(cases_path, agreements)
     return cases, compute(cases, agreements), agreements
 
 
 def _write_report(cases, payouts, agreements, out) -> dict:
-    from addin.report import build_report
+    from addin.report.writer import build_report
     counts = build_report(cases, payouts, agreements, out, source=SOURCE)
     return {"payments": counts.payments}
 
 
 def _role_properties():
     """Each report style role as plain properties (number format, bold, colours, wrap)."""
-    from addin.report_style import default_styles
+    from addin.excel.styles import default_styles
     out = {}
     for role, style in default_styles().roles.items():
         p = {"num_format": style.number_format, "bold": bool(style.font.b),
@@ -123,7 +123,7 @@ def _write_xlsxwriter(cases, payouts, agreements, out, skip_preparation: bool = 
     never do."""
     import xlsxwriter
 
-    from addin.report_layout import plan_report
+    from addin.report.plan import plan_report
     plan, _ = plan_report(cases, payouts, agreements, source=SOURCE)
     book = xlsxwriter.Workbook(out, {"constant_memory": True})
     formats = {role: book.add_format(p) for role, p in _role_properties().items()}
@@ -186,7 +186,7 @@ def _write_rustpy(cases, payouts, agreements, out) -> dict:
     is its only way to write above the header and it refuses 1-cell merges."""
     import rustpy_xlsxwriter as rx
 
-    from addin.report_layout import plan_report
+    from addin.report.plan import plan_report
     plan, _ = plan_report(cases, payouts, agreements, source=SOURCE)
     props = _role_properties()
 
@@ -270,7 +270,7 @@ def _write_rustpy(cases, payouts, agreements, out) -> dict:
 def _write_to_excel(cases, payouts, agreements, out) -> dict:
     """The result tables as plain values: what `DataFrame.to_excel` gives with no extra work
     (a table longer than a sheet goes on as 'Name (2)', ... as the report does)."""
-    from addin.tables import calc_frame, line_items, schedule_frame
+    from addin.results.tables import calc_frame, line_items, schedule_frame
     items = [dict(employee_id=cases.employee_id[k], clause=i.clause, component=i.component,
                   basis=i.basis, amount=str(i.amount), due_date=str(i.due_date or ""))
              for k in np.flatnonzero(payouts.eligible)

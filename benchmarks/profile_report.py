@@ -25,9 +25,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 
 def stages(cases, payouts, agreements, out: Path) -> dict[str, float]:
-    from addin import report
-    from addin.report_layout import plan_report
-    from addin.report_style import default_styles
+    from addin.report import writer as report
+    from addin.report.plan import plan_report
+    from addin.excel.styles import default_styles
 
     t0 = time.perf_counter()
     plan, _ = plan_report(cases, payouts, agreements, source="cases.csv")
@@ -84,7 +84,7 @@ def main(argv=None) -> int:
             seconds = statistics.median(r[key] for r in runs)
             print(f"| {key} | {seconds:.2f} | {seconds / total:.0%} |")
         if args.profile:
-            from addin.report import build_report
+            from addin.report.writer import build_report
             if args.profile == "pyinstrument":
                 from pyinstrument import Profiler
                 profiler = Profiler(interval=0.001)

@@ -4,12 +4,11 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 
 @pytest.fixture(scope="session")
 def agreements():
-    from addin.terms import load_agreements
+    from addin.rules.terms import load_agreements
     return load_agreements()
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from addin.tables import CALC_COLUMNS, SCHEDULE_COLUMNS
+from addin.results.tables import CALC_COLUMNS, SCHEDULE_COLUMNS
 
 SEVERANCE = shutil.which("severance", path=str(Path(sys.executable).parent)) or "severance"
 

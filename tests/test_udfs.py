@@ -5,7 +5,7 @@ XLWINGS_ON_SERVER=true and answers through xlwings.server.custom_functions_meta 
 custom_functions_call, fed the payload Excel sends (2-D lists, date serials, empty optionals).
 Desktop path: a worker without that variable, and this process, call the functions as Python.
 Every figure is held equal to the engine's (addin.cases -> addin.engine -> addin.tables, fed the
-same case as text, like a case file) and, for the boundary cases, to tests/reference.py.
+same case as text, like a case file) and, for the boundary cases, to tests/support/oracle.py.
 """
 
 from __future__ import annotations
@@ -22,12 +22,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from addin import udfs
-from addin.cases import REASONS, from_records, load_cases
-from addin.engine import compute
-from addin.tables import CALC_COLUMNS, DATE_RESULTS, MONEY_RESULTS, calc_frame, line_items, schedule_frame
-from addin.terms import PAY_FREQUENCIES, load_agreements
-from reference import severance as reference_severance
-from udf_worker import Worker, WorkerError
+from addin.cases import from_records, load_cases
+from addin.rules.case import REASONS
+from addin.rules.engine import compute
+from addin.results.tables import CALC_COLUMNS, DATE_RESULTS, MONEY_RESULTS, calc_frame, line_items, schedule_frame
+from addin.rules.calendar import PAY_FREQUENCIES
+from addin.rules.terms import load_agreements
+from tests.support.oracle import severance as reference_severance
+from tests.support.udf_worker import Worker, WorkerError
 
 AGREEMENTS = load_agreements()
 SAMPLE = Path(__file__).resolve().parent.parent / "workbooks" / "sample_cases.csv"

@@ -1,0 +1,10 @@
+"""The case table's columns: which exist, which are required, which hold money."""
+
+REQUIRED_COLUMNS = ("employee_id", "termination_date", "termination_reason", "base_salary")
+MONEY_COLUMNS = ("base_salary", "prior_year_bonus_declared", "prior_year_bonus_paid",
+                 "monthly_benefits_cost")
+CASE_COLUMNS = ("employee_id", "employee_name", "termination_date", "termination_reason",
+                "base_salary", "prior_year_bonus_declared", "prior_year_bonus_paid",
+                "monthly_benefits_cost", "pay_frequency", "consented_to_change", "agreement")
+# Dates outside these years are rejected: they are typing errors, not terminations.
+FIRST_YEAR, LAST_YEAR = 1950, 2149

@@ -1,0 +1,337 @@
+"""Excel formula text for every computed figure: the one place the agreement's rules are written
+as spreadsheet formulas (used by payout reports and the shipped calculator workbook).
+
+Each function takes references (cell addresses or defined names, as text) and returns formula
+text without the leading '='. The formulas mirror the engine exactly: money is rounded to whole
+cents with ROUND(...,0) over integer cents, so ties land half away from zero as in the engine.
+Only functions of the Excel 2007 standard are used (no _xlfn. prefix needed anywhere).
+
+`refs` keys: termination_date, termination_reason, base_salary, prior_year_bonus_declared,
+prior_year_bonus_paid, monthly_benefits_cost, pay_frequency, consented_to_change (inputs) and
+salary_continuation_months, bonus_floor_fraction, benefits_continuation_months,
+lump_sum_due_days, biweekly_anchor, holiday_dates (agreement parameters).
+Outputs may be referenced through the same keys once placed (salary_continuation, ...).
+CALC_CELLS gives the formula of every `severance calc` column as a report places it.
+"""
+
+from __future__ import annotations
+
+from typing import Mapping
+
+Refs = Mapping[str, str]
+
+
+def cents(ref: str) -> str:
+    """An amount cell as whole cents (exact integer in floating point)."""
+    return f"ROUND({ref}*100,0)"
+
+
+def eligible(r: Refs) -> str:
+    """Without cause, or Good Reason without the employee's prior consent."""
+    return (f'OR({r["termination_reason"]}="without_cause",'
+            f'AND({r["termination_reason"]}="good_reason",NOT({r["consented_to_change"]}=TRUE)))')
+
+
+def _paid(r: Refs, amount: str) -> str:
+    return f"IF({r['eligible']},{amount},0)"
+
+
+def salary_continuation(r: Refs) -> str:
+    """(i) base_salary x months / 12."""
+    return _paid(r, f"ROUND({cents(r['base_salary'])}*{r['salary_continuation_months']}/12,0)/100")
+
+
+def bonus_days(r: Refs) -> str:
+    t = r["termination_date"]
+    return f"{t}-DATE(YEAR({t}),1,1)+1"
+
+
+def bonus_year_days(r: Refs) -> str:
+    t = r["termination_date"]
+    return f"DATE(YEAR({t})+1,1,1)-DATE(YEAR({t}),1,1)"
+
+
+def floor_applied(r: Refs) -> str:
+    # days/year_days < floor, compared without dividing: days x 10^6 < floor x 10^6 x year_days
+    return (f"({bonus_days(r)})*1000000<ROUND({r['bonus_floor_fraction']}*1000000,0)"
+            f"*({bonus_year_days(r)})")
+
+
+def bonus_basis(r: Refs) -> str:
+    """(ii) basis: the bonus declared, or the amount received where that is larger (cents)."""
+    return f"MAX({cents(r['prior_year_bonus_declared'])},{cents(r['prior_year_bonus_paid'])})"
+
+
+def prorated_bonus(r: Refs) -> str:
+    """(ii) basis x max(days / year days, floor)."""
+    # Integer cents times an integer, then one division: the quotient is correctly rounded, so
+    # a true half cent stays exactly half and ROUND takes it away from zero, as the engine does.
+    floor_micro = f"ROUND({r['bonus_floor_fraction']}*1000000,0)"
+    basis = bonus_basis(r)
+    return _paid(r, f"ROUND(IF({floor_applied(r)},{basis}*{floor_micro}/1000000,"
+                    f"{basis}*({bonus_days(r)})/({bonus_year_days(r)})),0)/100")
+
+
+def bonus_proration(r: Refs) -> str:
+    """The fraction applied to the bonus basis: the proration, or the floor."""
+    return (f"IF({floor_applied(r)},ROUND({r['bonus_floor_fraction']}*1000000,0)/1000000,"
+            f"({bonus_days(r)})/({bonus_year_days(r)}))")
+
+
+def unpaid_bonus(r: Refs) -> str:
+    """(iii) declared - received, not below zero (a blank declared bonus counts as none)."""
+    return _paid(r, f"MAX({cents(r['prior_year_bonus_declared'])}-{cents(r['prior_year_bonus_paid'])},0)/100")
+
+
+def benefits_continuation(r: Refs) -> str:
+    """(iv) monthly_benefits_cost x months."""
+    return _paid(r, f"{cents(r['monthly_benefits_cost'])}*{r['benefits_continuation_months']}/100")
+
+
+def cash_total(r: Refs) -> str:
+    return f"{r['salary_continuation']}+{r['prorated_bonus']}+{r['unpaid_bonus']}"
+
+
+def total_value(r: Refs) -> str:
+    return f"{r['cash_total']}+{r['benefits_continuation']}"
+
+
+def lump_sum_due_date(r: Refs) -> str:
+    return f"{r['termination_date']}+{r['lump_sum_due_days']}"
+
+
+def business_day_before(date: str, r: Refs) -> str:
+    """The date itself on a business day, else the business day before it."""
+    return f"WORKDAY({date}+1,-1,{r['holiday_dates']})"
+
+
+def continuation_end_date(r: Refs) -> str:
+    return f"EDATE({r['termination_date']},{r['salary_continuation_months']})"
+
+
+def benefits_end_date(r: Refs) -> str:
+    return f"EDATE({r['termination_date']},{r['benefits_continuation_months']})"
+
+
+def _month_number(d: str) -> str:
+    return f"(YEAR({d})*12+MONTH({d})-1)"
+
+
+def _payday_count(d: str, r: Refs) -> str:
+    """Index of the first regular payday after d, by pay frequency (see addin.schedule)."""
+    is_last = f"({d}=EOMONTH({d},0))"
+    semimonthly = f"(2*{_month_number(d)}+({'DAY(' + d + ')'}>=15)+{is_last})"
+    monthly = f"({_month_number(d)}+{is_last})"
+    weekly = f"(INT(({d}-{r['biweekly_anchor']})/7)+1)"
+    biweekly = f"(INT(({d}-{r['biweekly_anchor']})/14)+1)"
+    f = r["pay_frequency"]
+    return (f'IF({f}="semimonthly",{semimonthly},IF({f}="monthly",{monthly},'
+            f'IF({f}="weekly",{weekly},{biweekly})))')
+
+
+def installments(r: Refs) -> str:
+    """Number of regular paydays in (termination_date, continuation_end_date]."""
+    end = continuation_end_date(r)
+    return _paid(r, f"{_payday_count(end, r)}-{_payday_count(r['termination_date'], r)}")
+
+
+def installment_amount(r: Refs) -> str:
+    """Equal installments to the cent; rounds down where rounding up would overshoot."""
+    n, total = r["installments"], cents(r["salary_continuation"])
+    up = f"ROUND({total}/{n},0)"
+    return (f"IF({n}>0,IF(({n}-1)*{up}>{total},INT({total}/{n}),{up})/100,0)")
+
+
+def last_installment_amount(r: Refs) -> str:
+    n = r["installments"]
+    return f"IF({n}>0,({cents(r['salary_continuation'])}-({n}-1)*{cents(r['installment_amount'])})/100,0)"
+
+
+def payday_date(j: str, r: Refs) -> str:
+    """Date of installment j (1-based) of clause (i), before business-day adjustment."""
+    return payday_date_at(f"({_payday_count(r['termination_date'], r)}+{j}-1)", r)
+
+
+def payday_date_at(i: str, r: Refs) -> str:
+    """Date of regular payday number i (see addin.schedule.payday_date)."""
+    m = f"INT({i}/2)"
+    semimonthly = (f"IF(MOD({i},2)=0,DATE(INT({m}/12),MOD({m},12)+1,15),"
+                   f"EOMONTH(DATE(INT({m}/12),MOD({m},12)+1,1),0))")
+    monthly = f"EOMONTH(DATE(INT({i}/12),MOD({i},12)+1,1),0)"
+    weekly = f"{r['biweekly_anchor']}+7*{i}"
+    biweekly = f"{r['biweekly_anchor']}+14*{i}"
+    f = r["pay_frequency"]
+    return (f'IF({f}="semimonthly",{semimonthly},IF({f}="monthly",{monthly},'
+            f'IF({f}="weekly",{weekly},{biweekly})))')
+
+
+def installment_payment(j: str, r: Refs) -> str:
+    """Amount of installment j: equal installments, the last absorbing the rounding."""
+    n = r["installments"]
+    return (f"IF({j}>{n},0,IF({j}={n},{r['last_installment_amount']},{r['installment_amount']}))")
+
+
+def payment_count(r: Refs) -> str:
+    """Payments in the schedule: the installments of (i), and each lump sum (ii), (iii) that is
+    not zero (a zero amount is not a payment, as in addin.schedule.payments)."""
+    return f"{r['installments']}+({r['prorated_bonus']}>0)+({r['unpaid_bonus']}>0)"
+
+
+# Which formula computes which `severance calc` column (reports and templates place these).
+OUTPUTS = {
+    "eligible": eligible,
+    "salary_continuation": salary_continuation,
+    "prorated_bonus": prorated_bonus,
+    "unpaid_bonus": unpaid_bonus,
+    "benefits_continuation": benefits_continuation,
+    "cash_total": cash_total,
+    "total_value": total_value,
+    "bonus_proration": bonus_proration,
+    "lump_sum_due_date": lump_sum_due_date,
+    "continuation_end_date": continuation_end_date,
+    "benefits_end_date": benefits_end_date,
+    "installments": installments,
+    "installment_amount": installment_amount,
+    "last_installment_amount": last_installment_amount,
+}
+
+
+# The `severance calc` status and reason columns (added for the shipped calculator).
+
+def status(r: Refs) -> str:
+    """The engine's status column, paid or no_severance (for inputs that are valid)."""
+    return f'IF({r["eligible"]},"paid","no_severance")'
+
+
+def status_reason(r: Refs) -> str:
+    """Why no severance is due, in the engine's words; blank when severance is paid."""
+    from ..results.words import NOT_ELIGIBLE_REASONS as why
+    t = r["termination_reason"]
+    return (f'IF({r["eligible"]},"",IF({t}="for_cause",{text(why["for_cause"])},'
+            f'IF({t}="resignation",{text(why["resignation"])},'
+            f'IF({t}="good_reason",{text(why["good_reason_consented"])},""))))')
+
+
+# ---------------------------------------------------------------------------------------------
+# Report cells: each `severance calc` column as a payout report writes it, blank ("") where the
+# engine gives no figure, plus the few cells a report adds (schedule rows, totals, counts).
+# `r["eligible"]` may be any true/false expression, e.g. a reference to the status cell.
+
+def text(value: str) -> str:
+    """A text literal (Excel limits one literal to 255 characters)."""
+    if len(value) > 255:
+        raise ValueError(f"a formula text literal is limited to 255 characters: {value[:40]!r}...")
+    return '"' + value.replace('"', '""') + '"'
+
+
+def case_status(r: Refs) -> str:
+    """paid or no_severance, from the inputs themselves (for a status cell that the other
+    cells then read as r["eligible"]; rejected rows are never formulas)."""
+    return f'IF({eligible(r)},"paid","no_severance")'
+
+
+def when_paid(r: Refs, expr: str) -> str:
+    """expr for a paid case, blank otherwise (dates and the proration exist only when paid)."""
+    return f'IF({r["eligible"]},{expr},"")'
+
+
+def first_payday_number(r: Refs) -> str:
+    """Number of the first regular payday after termination, the first installment of (i).
+    Counted in the spreadsheet's own calendar (months from year 0), so it differs from the
+    engine's first_installment_index (months from 1970); only differences of it matter."""
+    return _payday_count(r["termination_date"], r)
+
+
+def installment_date(j: str, r: Refs) -> str:
+    """Date of installment j (1-based), counted from the first_payday_number cell."""
+    return payday_date_at(f"({r['first_payday_number']}+{j}-1)", r)
+
+
+def first_installment_date(r: Refs) -> str:
+    """Payment date of the first installment (business-day adjusted), blank when none."""
+    return (f'IF(AND({r["eligible"]},{r["installments"]}>0),'
+            f'{business_day_before(installment_date("1", r), r)},"")')
+
+
+def _paid_bonus_proration(r: Refs) -> str:
+    return when_paid(r, bonus_proration(r))
+
+
+def _paid_lump_sum_due_date(r: Refs) -> str:
+    return when_paid(r, lump_sum_due_date(r))
+
+
+def _paid_continuation_end_date(r: Refs) -> str:
+    return when_paid(r, continuation_end_date(r))
+
+
+def _paid_benefits_end_date(r: Refs) -> str:
+    return when_paid(r, benefits_end_date(r))
+
+
+def shown(ref: str) -> str:
+    """A figure shown again elsewhere (a line item, a schedule row): the cell that computes it."""
+    return ref
+
+
+def total(ranges: list[str]) -> str:
+    """Sum of the rows a filter leaves visible (all rows when unfiltered)."""
+    return f"SUBTOTAL(109,{','.join(ranges)})"
+
+
+def status_counts(input_rows: int, status_ranges: list[str]) -> str:
+    """The statement 'N input rows = paid + no_severance + rejected', counted live."""
+    def count(s: str) -> str:
+        return "+".join(f'COUNTIF({x},"{s}")' for x in status_ranges)
+    return (f'"{int(input_rows)} input rows = "&({count("paid")})&" paid + "'
+            f'&({count("no_severance")})&" no_severance + "&({count("rejected")})&" rejected"')
+
+
+# The formula of each report column; the keys are `severance calc` column names (plus the
+# first_payday_number the schedule rows count from).
+CALC_CELLS = {
+    "status": case_status,
+    "reason": status_reason,
+    "salary_continuation": salary_continuation,
+    "prorated_bonus": prorated_bonus,
+    "unpaid_bonus": unpaid_bonus,
+    "benefits_continuation": benefits_continuation,
+    "cash_total": cash_total,
+    "total_value": total_value,
+    "bonus_proration": _paid_bonus_proration,
+    "lump_sum_due_date": _paid_lump_sum_due_date,
+    "continuation_end_date": _paid_continuation_end_date,
+    "benefits_end_date": _paid_benefits_end_date,
+    "installments": installments,
+    "first_installment_date": first_installment_date,
+    "installment_amount": installment_amount,
+    "last_installment_amount": last_installment_amount,
+    "first_payday_number": first_payday_number,
+}
+
+
+def pay_frequency_applied(frequency: str, r: Refs) -> str:
+    """The pay frequency cell, or the agreement's default when it is blank (as a case table)."""
+    return f"IF(ISBLANK({frequency}),{r['default_pay_frequency']},{frequency})"
+
+
+def warnings(r: Refs) -> str:
+    """The engine's warnings in its words ('; '-separated, blank for none): salary below the
+    agreement's minimum, bonus received above the declared one, a termination before March 1
+    with no bonus declared. (The engine also notes inputs it rounded to the cent; a formula
+    reads the cell as typed, so it has no such note.)"""
+    from ..results.words import WARNING_WORDS as say
+    t, base = r["termination_date"], r["base_salary"]
+    declared, paid = r["prior_year_bonus_declared"], r["prior_year_bonus_paid"]
+    amount = lambda ref: f'TEXT({ref},"0.00")'  # noqa: E731  two places, as the engine writes
+    parts = (
+        f'IF({cents(base)}<{cents(r["minimum_base_salary"])},'
+        f'{text(say["below_minimum"][0])}&{amount(base)}&{text(say["below_minimum"][1])}'
+        f'&{amount(r["minimum_base_salary"])}&"; ","")',
+        f'IF(AND(NOT(ISBLANK({declared})),{cents(paid)}>{cents(declared)}),'
+        f'{text(say["paid_over_declared"][0])}&{amount(paid)}&{text(say["paid_over_declared"][1])}'
+        f'&{amount(declared)}&{text(say["paid_over_declared"][2])}&"; ","")',
+        f'IF(AND(ISBLANK({declared}),MONTH({t})<3),{text(say["early_undeclared"][0])}&"; ","")',
+    )
+    joined = "&".join(parts)
+    return f'IF(({joined})="","",LEFT({joined},LEN({joined})-2))'

@@ -1,0 +1,146 @@
+"""The payment calendar: pay frequencies, regular paydays, holidays and business days.
+
+Paydays are numbered so that whole tables are computed with integer arithmetic: for each pay
+frequency, `payday_count(d)` is the index of the first payday after `d`, and `payday_date(i)`
+is the date of payday i. Salary continuation (clause (i)) is paid on paydays
+count(termination_date) .. count(continuation_end_date) - 1.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import lru_cache
+
+import holidays
+import numpy as np
+
+PAY_FREQUENCIES = ("weekly", "biweekly", "semimonthly", "monthly")
+WEEKLY, BIWEEKLY, SEMIMONTHLY, MONTHLY = range(4)
+FREQUENCY_CODES = {name: code for code, name in enumerate(PAY_FREQUENCIES)}
+_CYCLE_DAYS = np.array([7, 14, 0, 0], dtype=np.int64)
+
+DAY = "datetime64[D]"
+
+
+def civil(d: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(year, month 1-12, day) of a datetime64[D] array, in integer arithmetic (proleptic
+    Gregorian; H. Hinnant's civil_from_days), several times faster than datetime64 casts."""
+    z = np.asarray(d, dtype=DAY).view(np.int64) + 719468
+    era = np.floor_divide(z, 146097)
+    doe = z - era * 146097
+    yoe = (doe - doe // 1460 + doe // 36524 - doe // 146096) // 365
+    doy = doe - (365 * yoe + yoe // 4 - yoe // 100)
+    mp = (5 * doy + 2) // 153
+    day = doy - (153 * mp + 2) // 5 + 1
+    month = np.where(mp < 10, mp + 3, mp - 9)
+    year = yoe + era * 400 + (month <= 2)
+    return year, month, day
+
+
+def from_civil(year: np.ndarray, month: np.ndarray, day: np.ndarray) -> np.ndarray:
+    """datetime64[D] of (year, month 1-12, day) arrays (days_from_civil)."""
+    y = year - (month <= 2)
+    era = np.floor_divide(y, 400)
+    yoe = y - era * 400
+    mp = (month + 9) % 12
+    doy = (153 * mp + 2) // 5 + day - 1
+    doe = yoe * 365 + yoe // 4 - yoe // 100 + doy
+    return (era * 146097 + doe - 719468).astype(np.int64).view(DAY)
+
+
+_MONTH_DAYS = np.array([0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31], dtype=np.int64)
+
+
+def days_in_month(year: np.ndarray, month: np.ndarray) -> np.ndarray:
+    leap = ((year % 4 == 0) & (year % 100 != 0)) | (year % 400 == 0)
+    return _MONTH_DAYS[month] + ((month == 2) & leap)
+
+
+def _split(d: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(months since 1970-01, day of month, days in that month) of a datetime64[D] array."""
+    year, month, day = civil(d)
+    return (year - 1970) * 12 + month - 1, day, days_in_month(year, month)
+
+
+def month_end(months: np.ndarray) -> np.ndarray:
+    """Last day of each month (months since 1970-01 as int64)."""
+    year = np.floor_divide(months, 12) + 1970
+    month = months - (year - 1970) * 12 + 1
+    return from_civil(year, month, days_in_month(year, month))
+
+
+def add_months(d: np.ndarray, months: np.ndarray) -> np.ndarray:
+    """d plus a whole number of months; a day past the new month's end becomes its last day."""
+    year, month, day = civil(d)
+    target = (year - 1970) * 12 + month - 1 + months
+    y = np.floor_divide(target, 12) + 1970
+    m = target - (y - 1970) * 12 + 1
+    return from_civil(y, m, np.minimum(day, days_in_month(y, m)))
+
+
+def payday_count(d: np.ndarray, frequency: np.ndarray, anchor: np.ndarray) -> np.ndarray:
+    """Index of the first regular payday strictly after d (paydays on or before d come before it)."""
+    m, day, month_len = _split(d)
+    is_last = day == month_len
+    semimonthly = 2 * m + (day >= 15) + is_last
+    monthly = m + is_last
+    cycle = np.where(_CYCLE_DAYS[frequency] > 0, _CYCLE_DAYS[frequency], 1)
+    offset = (d - anchor).astype(np.int64)
+    cyclic = np.floor_divide(offset, cycle) + 1
+    return np.select([frequency == SEMIMONTHLY, frequency == MONTHLY], [semimonthly, monthly], cyclic)
+
+
+def payday_date(index: np.ndarray, frequency: np.ndarray, anchor: np.ndarray) -> np.ndarray:
+    """The date of regular payday number `index`. Each frequency's rule runs on its own rows
+    only (a schedule has millions of rows; most are semimonthly or weekly)."""
+    index = np.asarray(index, dtype=np.int64)
+    out = np.empty(len(index), dtype=DAY)
+    for code in np.unique(frequency):
+        rows = frequency == code
+        i = index[rows]
+        if code == SEMIMONTHLY:
+            month = np.floor_divide(i, 2)
+            out[rows] = np.where(i % 2 == 0, month_end(month - 1) + np.timedelta64(15, "D"),
+                                 month_end(month))
+        elif code == MONTHLY:
+            out[rows] = month_end(i)
+        else:
+            out[rows] = anchor[rows] + (i * _CYCLE_DAYS[code]).astype("timedelta64[D]")
+    return out
+
+
+@lru_cache(maxsize=64)
+def _holidays(calendar: str, first_year: int, last_year: int) -> np.ndarray:
+    return np.array(holiday_dates(calendar, first_year, last_year), dtype=DAY)
+
+
+def business_day_before(d: np.ndarray, calendar: np.ndarray | str) -> np.ndarray:
+    """d itself when it is a business day, else the business day before it (weekends and the
+    holidays of the row's calendar are not business days)."""
+    d = np.asarray(d, dtype=DAY)
+    out = d.copy()
+    ok = ~np.isnat(d)
+    if not ok.any():
+        return out
+    calendars = np.broadcast_to(np.asarray(calendar, dtype=object), d.shape)
+    for cal in set(calendars[ok].tolist()):
+        rows = ok & (calendars == cal)
+        days = d[rows]
+        first, last = civil(np.array([days.min(), days.max()]))[0]
+        # A year's first days can roll back into the year before, so take one more year.
+        hol = _holidays(cal, int(first) - 1, int(last))
+        out[rows] = np.busday_offset(d[rows], 0, roll="backward", holidays=hol)
+    return out
+
+
+def holiday_dates(calendar: str, first_year: int, last_year: int) -> list[dt.date]:
+    """Holidays of a calendar ("US", "US-NY", "GB-ENG"; "" for weekends only) over the years."""
+    if not calendar:
+        return []
+    country, _, subdiv = calendar.partition("-")
+    supported = holidays.list_supported_countries()
+    if country not in supported or (subdiv and subdiv not in supported[country]):
+        raise ValueError(f"is not a known holiday calendar: {calendar!r}")
+    cal = holidays.country_holidays(country, subdiv=subdiv or None,
+                                    years=range(first_year, last_year + 1))
+    return sorted(cal.keys())

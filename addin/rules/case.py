@@ -1,0 +1,45 @@
+"""A case table as the engine takes it: validated cases, column by column."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+# The termination reasons the agreement distinguishes (the case table's codes).
+REASONS = ("without_cause", "good_reason", "for_cause", "resignation")
+
+
+@dataclass(frozen=True)
+class CaseTable:
+    """Validated cases, column by column; row k is the k-th input row.
+
+    Money is int64 cents; dates are datetime64[D] (NaT where unusable); codes are text.
+    `errors[k]` lists every problem of row k (empty = the row is valid); `notes[k]` lists
+    harmless adjustments (an input rounded to the cent, a blank consent) shown as warnings.
+    """
+    source_row: np.ndarray
+    employee_id: np.ndarray
+    employee_name: np.ndarray
+    termination_date: np.ndarray
+    termination_reason: np.ndarray
+    base_salary: np.ndarray
+    prior_year_bonus_declared: np.ndarray
+    bonus_declared: np.ndarray          # False where prior_year_bonus_declared is blank
+    prior_year_bonus_paid: np.ndarray
+    monthly_benefits_cost: np.ndarray
+    pay_frequency: np.ndarray           # resolved: blank takes the agreement's default
+    consented_to_change: np.ndarray
+    agreement: np.ndarray               # resolved: blank takes the default agreement
+    errors: tuple[tuple[str, ...], ...]
+    notes: tuple[tuple[str, ...], ...]
+    valid: np.ndarray                   # no errors
+    has_notes: np.ndarray
+    frequency_code: np.ndarray          # addin.rules.calendar codes of pay_frequency
+    agreement_code: np.ndarray          # index into agreement_ids (-1: unknown agreement)
+    agreement_ids: tuple[str, ...]
+    raw: pd.DataFrame = field(repr=False)   # the cells as read, for exceptions and carry-through
+
+    def __len__(self) -> int:
+        return len(self.source_row)

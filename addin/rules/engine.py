@@ -1,0 +1,226 @@
+"""The severance engine: every clause of the agreement, computed for a whole case table at once.
+
+One vectorized path over integer cents computes every case; a single case is a table of one row.
+Clause by clause (the letter's numbering):
+  (i)   salary continuation = base_salary x months / 12, paid on the regular paydays
+  (ii)  prorated bonus = bonus basis x max(days elapsed / days in year, floor fraction)
+  (iii) unpaid bonus = max(declared - received, 0)
+  (iv)  benefits continuation = monthly_benefits_cost x months
+Eligibility: without cause, or Good Reason without the employee's prior consent.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Mapping
+
+import numpy as np
+
+from .case import CaseTable
+from .calendar import (DAY, add_months, business_day_before, civil, days_in_month, from_civil,
+                       payday_count, payday_date)
+from .money import installment_amounts, mul_div_round
+from .terms import Agreement
+
+PAID, NO_SEVERANCE, REJECTED = "paid", "no_severance", "rejected"
+# Why a case pays nothing, as codes (results.words says each in words); rejected rows carry
+# their problems in CaseTable.errors.
+FOR_CAUSE, RESIGNATION, GOOD_REASON_CONSENTED = "for_cause", "resignation", "good_reason_consented"
+
+
+@dataclass(frozen=True)
+class Payouts:
+    """The engine's result, column by column, aligned with the CaseTable rows."""
+    status: np.ndarray
+    reason_code: np.ndarray              # why a valid case pays nothing ('' when paid)
+    warning_flags: np.ndarray           # bits: the *_FLAG constants below
+    minimum_base_salary: np.ndarray      # the agreement's minimum, per row (cents)
+    eligible: np.ndarray
+    salary_continuation: np.ndarray      # (i) cents
+    prorated_bonus: np.ndarray           # (ii) cents
+    unpaid_bonus: np.ndarray             # (iii) cents
+    benefits_continuation: np.ndarray    # (iv) cents
+    cash_total: np.ndarray               # (i)+(ii)+(iii)
+    total_value: np.ndarray              # cash_total + (iv)
+    bonus_basis: np.ndarray              # cents: max(declared, received)
+    bonus_days: np.ndarray               # January 1 through termination, inclusive
+    bonus_year_days: np.ndarray          # 365 or 366
+    proration_num: np.ndarray            # the fraction applied: proration, or the floor
+    proration_den: np.ndarray
+    floor_applied: np.ndarray
+    lump_sum_due_date: np.ndarray
+    lump_sum_payment_date: np.ndarray    # due date moved to the business day before, if needed
+    continuation_end_date: np.ndarray
+    benefits_end_date: np.ndarray
+    installments: np.ndarray
+    first_installment_index: np.ndarray  # payday number of the first installment
+    first_installment_date: np.ndarray   # its payment date (business-day adjusted)
+    installment_amount: np.ndarray
+    last_installment_amount: np.ndarray
+    frequency: np.ndarray                # pay frequency code per row
+    anchor: np.ndarray                   # weekly/biweekly anchor per row
+    calendar: np.ndarray                 # holiday calendar per row
+
+    def __len__(self) -> int:
+        return len(self.status)
+
+
+def _parameter_table(cases: CaseTable, agreements: Mapping[str, Agreement], attribute, dtype, fill):
+    """One agreement parameter per agreement code; the last entry (code -1, an unknown
+    agreement, only on rejected rows) takes `fill`."""
+    return np.array([attribute(agreements[a]) for a in cases.agreement_ids] + [fill], dtype=dtype)
+
+
+def _distinct(key: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray]:
+    """(distinct keys, position of each row's key among them) for keys in [0, size)."""
+    if size <= max(8 * len(key), 1 << 21):
+        present = np.zeros(size, dtype=bool)   # a dense table: no sort, O(rows)
+        present[key] = True
+        distinct = np.flatnonzero(present)
+        position = np.zeros(size, dtype=np.int64)
+        position[distinct] = np.arange(len(distinct))
+        return distinct, position[key]
+    return np.unique(key, return_inverse=True)
+
+
+_EPOCH = np.datetime64("1900-01-01", "D")
+_DAYS = int((np.datetime64("2200-01-01", "D") - _EPOCH).astype(np.int64))
+
+
+@dataclass(frozen=True)
+class _Calendar:
+    """Everything that depends only on (termination date, agreement, pay frequency), computed
+    once per distinct combination: a table of a million cases holds a few thousand of them."""
+    continuation_end: np.ndarray
+    benefits_end: np.ndarray
+    first_index: np.ndarray
+    installments: np.ndarray
+    first_installment_date: np.ndarray
+    lump_sum_due: np.ndarray
+    lump_sum_payment: np.ndarray
+    bonus_days: np.ndarray
+    bonus_year_days: np.ndarray
+    month: np.ndarray
+
+
+def _calendar(term, code, frequency, sc_months, bn_months, due_days, anchor, calendar) -> _Calendar:
+    year, month, _ = civil(term)
+    continuation_end = add_months(term, sc_months[code])
+    first_index = payday_count(term, frequency, anchor[code])
+    installments = payday_count(continuation_end, frequency, anchor[code]) - first_index
+    first_nominal = np.where(installments > 0, payday_date(first_index, frequency, anchor[code]),
+                             np.datetime64("NaT"))
+    lump_sum_due = term + due_days[code].astype("timedelta64[D]")
+    january_1 = from_civil(year, np.ones_like(year), np.ones_like(year))
+    return _Calendar(
+        continuation_end=continuation_end,
+        benefits_end=add_months(term, bn_months[code]),
+        first_index=first_index,
+        installments=installments,
+        first_installment_date=business_day_before(first_nominal, calendar[code]),
+        lump_sum_due=lump_sum_due,
+        lump_sum_payment=business_day_before(lump_sum_due, calendar[code]),
+        bonus_days=(term - january_1).astype(np.int64) + 1,
+        bonus_year_days=365 + (days_in_month(year, np.full_like(year, 2)) == 29),
+        month=month,
+    )
+
+
+def compute(cases: CaseTable, agreements: Mapping[str, Agreement]) -> Payouts:
+    n = len(cases)
+    valid = cases.valid
+    nat = np.datetime64("NaT")
+    # Rejected rows compute on a harmless stand-in date; their results are masked below.
+    term = np.where(valid, cases.termination_date, np.datetime64("2000-01-03"))
+
+    table = lambda attribute, dtype, fill: _parameter_table(cases, agreements, attribute, dtype, fill)  # noqa: E731
+    sc_months = table(lambda a: a.salary_continuation_months, np.int64, 0)
+    bn_months = table(lambda a: a.benefits_continuation_months, np.int64, 0)
+    due_days = table(lambda a: a.lump_sum_due_days, np.int64, 0)
+    floor_num = table(lambda a: Fraction(a.bonus_floor_fraction).numerator, np.int64, 0)
+    floor_den = table(lambda a: Fraction(a.bonus_floor_fraction).denominator, np.int64, 1)
+    minimum = table(lambda a: int(a.minimum_base_salary * 100), np.int64, 0)
+    anchor = table(lambda a: np.datetime64(a.biweekly_anchor, "D"), DAY, np.datetime64("2002-01-04"))
+    calendar = table(lambda a: a.holiday_calendar, object, "")
+    code = np.where(cases.agreement_code >= 0, cases.agreement_code, len(cases.agreement_ids))
+    frequency = cases.frequency_code
+
+    # Dates: computed once per distinct (termination date, agreement, frequency), then spread.
+    n_codes = len(cases.agreement_ids) + 1
+    key = ((term - _EPOCH).astype(np.int64) * n_codes + code) * 4 + frequency
+    distinct, where = _distinct(key, _DAYS * n_codes * 4)
+    d_frequency = distinct % 4
+    d_code = (distinct // 4) % n_codes
+    d_term = (distinct // (4 * n_codes)).astype("timedelta64[D]") + _EPOCH
+    cal = _calendar(d_term, d_code, d_frequency, sc_months, bn_months, due_days, anchor, calendar)
+    spread = lambda values: values[where]  # noqa: E731
+
+    reason = cases.termination_reason
+    good_reason = reason == "good_reason"
+    eligible = valid & ((reason == "without_cause") | (good_reason & ~cases.consented_to_change))
+    zero = np.zeros(n, dtype=np.int64)
+
+    # (i) salary continuation: base_salary x months / 12, in equal installments on the paydays
+    # in (termination_date, termination_date + months].
+    salary_continuation = np.where(eligible, mul_div_round(cases.base_salary, sc_months[code], 12), zero)
+    installments = np.where(eligible, spread(cal.installments), zero)
+    installment_amount, last_installment_amount = installment_amounts(salary_continuation, installments)
+
+    # (ii) prorated bonus = basis x max(days elapsed / days in year, floor). Basis: the bonus
+    # declared, or the amount received where that is larger.
+    declared = np.where(cases.bonus_declared, cases.prior_year_bonus_declared, zero)
+    bonus_basis = np.maximum(declared, cases.prior_year_bonus_paid)
+    bonus_days, bonus_year_days = spread(cal.bonus_days), spread(cal.bonus_year_days)
+    row_floor_num, row_floor_den = floor_num[code], floor_den[code]
+    floor_applied = bonus_days * row_floor_den < row_floor_num * bonus_year_days
+    proration_num = np.where(floor_applied, row_floor_num, bonus_days)
+    proration_den = np.where(floor_applied, row_floor_den, bonus_year_days)
+    prorated_bonus = np.where(eligible, mul_div_round(bonus_basis, proration_num, proration_den), zero)
+
+    # (iii) the declared bonus not yet received.
+    unpaid_bonus = np.where(eligible, np.maximum(declared - cases.prior_year_bonus_paid, 0), zero)
+
+    # (iv) benefits continuation.
+    benefits_continuation = np.where(eligible, cases.monthly_benefits_cost * bn_months[code], zero)
+
+    cash_total = salary_continuation + prorated_bonus + unpaid_bonus
+    total_value = cash_total + benefits_continuation
+
+    status = np.where(~valid, REJECTED, np.where(eligible, PAID, NO_SEVERANCE)).astype(object)
+    why = np.full(n, "", dtype=object)
+    why[valid & (reason == "for_cause")] = FOR_CAUSE
+    why[valid & (reason == "resignation")] = RESIGNATION
+    why[valid & good_reason & cases.consented_to_change] = GOOD_REASON_CONSENTED
+
+    row_minimum = minimum[code]
+    paid_date = lambda values: np.where(eligible, spread(values), nat)  # noqa: E731
+    return Payouts(
+        status=status, reason_code=why, eligible=eligible, minimum_base_salary=row_minimum,
+        warning_flags=_warning_flags(cases, valid, row_minimum, spread(cal.month)),
+        salary_continuation=salary_continuation, prorated_bonus=prorated_bonus,
+        unpaid_bonus=unpaid_bonus, benefits_continuation=benefits_continuation,
+        cash_total=cash_total, total_value=total_value, bonus_basis=bonus_basis,
+        bonus_days=bonus_days, bonus_year_days=bonus_year_days,
+        proration_num=proration_num, proration_den=proration_den, floor_applied=floor_applied,
+        lump_sum_due_date=paid_date(cal.lump_sum_due), lump_sum_payment_date=paid_date(cal.lump_sum_payment),
+        continuation_end_date=paid_date(cal.continuation_end),
+        benefits_end_date=paid_date(cal.benefits_end),
+        installments=installments, first_installment_index=spread(cal.first_index),
+        first_installment_date=np.where(installments > 0, spread(cal.first_installment_date), nat),
+        installment_amount=installment_amount, last_installment_amount=last_installment_amount,
+        frequency=frequency, anchor=anchor[code], calendar=calendar[code],
+    )
+
+
+# Warnings are flags in the engine (cheap for a million rows) and words only when shown.
+BELOW_MINIMUM, PAID_OVER_DECLARED, EARLY_UNDECLARED, INPUT_NOTES = 1, 2, 4, 8
+
+
+def _warning_flags(cases: CaseTable, valid, minimum, month) -> np.ndarray:
+    below = valid & (cases.base_salary < minimum)
+    over = valid & cases.bonus_declared & (cases.prior_year_bonus_paid > cases.prior_year_bonus_declared)
+    early = valid & ~cases.bonus_declared & (month < 3)
+    notes = valid & cases.has_notes
+    return (below * BELOW_MINIMUM | over * PAID_OVER_DECLARED | early * EARLY_UNDECLARED
+            | notes * INPUT_NOTES).astype(np.int64)

@@ -1,0 +1,122 @@
+"""A Python process that loads addin.udfs the way one xlwings runtime does, for the UDF tests.
+
+xlwings picks its runtime when it is first imported (XLWINGS_ON_SERVER=true: the Office.js
+custom functions of xlwings Lite and xlwings Server; unset: the desktop path), and the test
+session imports it once. So each runtime gets its own process:
+
+    python tests/udf_worker.py officejs    # XLWINGS_ON_SERVER=true, XLWINGS_LICENSE_KEY=noncommercial
+    python tests/udf_worker.py desktop     # neither variable
+
+It answers requests (pickled, length-prefixed, on stdin/stdout) by running them through xlwings'
+own machinery: `meta` -> xlwings.server.custom_functions_meta(addin.udfs), `call` ->
+xlwings.server.custom_functions_call(payload, addin.udfs), `direct` -> the function called as
+Python. With "main", `meta` and `call` use a module that only did `from addin.udfs import *`,
+as an xlwings Lite main.py or an xlwings Server custom-functions module does. The noncommercial key exists only in this process: it lets the tests exercise xlwings'
+Office.js dispatcher and is not a deployment licence.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import struct
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+# --- the test side ------------------------------------------------------------------------------
+
+class WorkerError(Exception):
+    """An exception raised inside the worker, as (type name, message, is an XlwingsError)."""
+
+    def __init__(self, kind: str, message: str, xlwings_error: bool):
+        super().__init__(f"{kind}: {message}")
+        self.kind, self.message, self.xlwings_error = kind, message, xlwings_error
+
+
+class Worker:
+    """One runtime's process; call it with a request tuple, get the answer or WorkerError."""
+
+    def __init__(self, mode: str):
+        env = {k: v for k, v in os.environ.items()
+               if k not in ("XLWINGS_ON_SERVER", "XLWINGS_LICENSE_KEY")}
+        if mode == "officejs":
+            env.update(XLWINGS_ON_SERVER="true", XLWINGS_LICENSE_KEY="noncommercial")
+        env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
+        self.process = subprocess.Popen(
+            [sys.executable, str(Path(__file__).resolve()), mode],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env, cwd=str(ROOT))
+
+    def __call__(self, *request):
+        data = pickle.dumps(request)
+        self.process.stdin.write(struct.pack("<Q", len(data)) + data)
+        self.process.stdin.flush()
+        header = self.process.stdout.read(8)
+        if len(header) < 8:
+            raise RuntimeError(f"the UDF worker stopped (exit status {self.process.wait()})")
+        status, *answer = pickle.loads(self.process.stdout.read(struct.unpack("<Q", header)[0]))
+        if status == "error":
+            raise WorkerError(*answer)
+        return answer[0]
+
+    def close(self) -> None:
+        self.process.stdin.close()
+        self.process.wait(timeout=30)
+
+
+# --- the worker side ----------------------------------------------------------------------------
+
+def _serve(mode: str) -> None:
+    out = sys.stdout.buffer
+    sys.stdout = sys.stderr  # anything printed must not mix with the answers
+    if mode == "desktop":
+        assert "XLWINGS_ON_SERVER" not in os.environ
+    import asyncio
+
+    import xlwings as xw
+    from addin import udfs
+    if mode == "officejs":
+        import xlwings.server
+    import types
+    # How xlwings Lite (main.py) and xlwings Server (custom_functions) load the functions.
+    main = types.ModuleType("main")
+    exec("from addin.udfs import *", main.__dict__)
+    modules = {"udfs": udfs, "main": main}
+    loop = asyncio.new_event_loop()
+
+    def handle(request):
+        op, *args = request
+        if op == "runtime":
+            return udfs.RUNTIME
+        if op == "registered":
+            return sorted(name for name in dir(udfs) if hasattr(getattr(udfs, name), "__xlfunc__"))
+        if op == "meta":
+            return xlwings.server.custom_functions_meta(modules[args[0] if args else "udfs"])
+        if op == "call":
+            module = modules[args[1] if len(args) > 1 else "udfs"]
+            return loop.run_until_complete(xlwings.server.custom_functions_call(args[0], module))
+        if op == "direct":
+            name, call_args = args
+            return getattr(udfs, name)(*call_args)
+        raise ValueError(f"unknown request {op!r}")
+
+    stdin = sys.stdin.buffer
+    while True:
+        header = stdin.read(8)
+        if len(header) < 8:
+            return
+        request = pickle.loads(stdin.read(struct.unpack("<Q", header)[0]))
+        try:
+            answer = ("ok", handle(request))
+        except Exception as exc:  # handed back to the test, which judges it
+            answer = ("error", type(exc).__name__, str(exc), isinstance(exc, xw.XlwingsError))
+        data = pickle.dumps(answer)
+        out.write(struct.pack("<Q", len(data)) + data)
+        out.flush()
+
+
+if __name__ == "__main__":
+    _serve(sys.argv[1])
