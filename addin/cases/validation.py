@@ -19,6 +19,7 @@ from ..rules.case import REASONS, CaseTable
 from ..rules.money import MAX_CENTS, decimal_to_cents, format_cents, to_decimal
 from ..rules.terms import DEFAULT_AGREEMENT_ID, Agreement
 from .columns import CASE_COLUMNS, FIRST_YEAR, LAST_YEAR, MONEY_COLUMNS
+from .payroll_columns import check_payroll_columns
 from .reading import prepare_frame, read_case_file
 
 DUPLICATE_ROWS_LISTED = 10  # rows named in a duplicate-id message
@@ -232,6 +233,7 @@ def validate(frame: pd.DataFrame, agreements: Mapping[str, Agreement],
     for k in np.flatnonzero(good_reason_blank):
         notes[k].append("consented_to_change is blank: read as no prior consent to the change")
 
+    check_payroll_columns(frame, errors, notes)
     source_row = frame["source_row"].to_numpy(dtype=np.int64)
     order = {c: i for i, c in enumerate(CASE_COLUMNS)}
     by_column = lambda m: order.get(m.split(":", 1)[0], len(order))  # noqa: E731
