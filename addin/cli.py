@@ -7,7 +7,7 @@ import argparse
 import sys
 from typing import Sequence
 
-from . import report, workbooks
+from . import finance, report, workbooks
 from .cases import CaseFileError, load_cases
 from .results.output import OutputError, write_table
 from .results.tables import calc_frame, schedule_frame
@@ -64,6 +64,7 @@ def build_parser() -> argparse.ArgumentParser:
     schedule.set_defaults(run=_schedule)
 
     report.add_subcommand(sub, common)
+    finance.add_subcommands(sub, common)
     workbooks.add_subcommand(sub, common)
     return parser
 
@@ -73,7 +74,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         return args.run(args)
-    except (CaseFileError, TermsError, OutputError) as exc:
+    except (CaseFileError, TermsError, OutputError, *finance.FinanceError) as exc:
         print(f"severance: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
