@@ -9,6 +9,7 @@ from typing import Sequence
 
 from . import finance, report, workbooks
 from .cases import CaseFileError, load_cases
+from .results import payroll
 from .results.output import OutputError, write_table
 from .results.tables import calc_frame, schedule_frame
 from .rules.engine import compute
@@ -28,11 +29,31 @@ def _write_results(args, table, sheet: str) -> int:
 
 
 def _calc(args) -> int:
-    return _write_results(args, calc_frame, "Results")
+    return _write_results(args, payroll.calc_table(_payroll_options(args), calc_frame), "Results")
 
 
 def _schedule(args) -> int:
-    return _write_results(args, schedule_frame, "Schedule")
+    return _write_results(args, payroll.schedule_table(_payroll_options(args), schedule_frame), "Schedule")
+
+
+# Payroll (issue 13): the withholding estimate and the Section 409A review, as options of
+# calc and schedule; every figure comes from addin.results.payroll.
+def _add_payroll_options(p, section_409a: bool) -> None:
+    p.add_argument("--withholding", action="store_true",
+                   help="add the withholding and net pay ESTIMATE of every payment (federal "
+                        "supplemental flat rate, social security, Medicare, state rate)")
+    if section_409a:
+        p.add_argument("--section-409a", action="store_true",
+                       help="add the Section 409A review of each paid case (short-term deferral, "
+                            "separation-pay exception, six-month delay)")
+    p.add_argument("--apply-409a-delay", action="store_true",
+                   help="move a specified employee's payments due within six months of separation "
+                        "to the first payday after the six-month anniversary, as one payment")
+
+
+def _payroll_options(args) -> payroll.PayrollOptions:
+    return payroll.PayrollOptions(args.withholding, getattr(args, "section_409a", False),
+                                  args.apply_409a_delay)
 
 
 def _summary(args, payouts) -> None:
@@ -57,11 +78,13 @@ def build_parser() -> argparse.ArgumentParser:
     common(calc)
     calc.add_argument("-o", "--out", help="output .csv, .json, .xlsx or .parquet (default: CSV on stdout)")
     calc.set_defaults(run=_calc)
+    _add_payroll_options(calc, section_409a=True)
 
     schedule = sub.add_parser("schedule", help="every payment of every paid case, one row each")
     common(schedule)
     schedule.add_argument("-o", "--out", help="output .csv, .json, .xlsx or .parquet (default: CSV on stdout)")
     schedule.set_defaults(run=_schedule)
+    _add_payroll_options(schedule, section_409a=False)
 
     report.add_subcommand(sub, common)
     finance.add_subcommands(sub, common)
