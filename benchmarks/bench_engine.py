@@ -23,7 +23,7 @@ from addin.cases import prepare_frame, validate  # noqa: E402
 from addin.rules.engine import compute  # noqa: E402
 from addin.rules.terms import load_agreements  # noqa: E402
 
-import reference  # noqa: E402
+from tests.support import oracle as reference  # noqa: E402
 
 REASONS = np.array(["without_cause", "good_reason", "for_cause", "resignation"], dtype=object)
 FREQUENCIES = np.array(["weekly", "biweekly", "semimonthly", "monthly"], dtype=object)

@@ -11,8 +11,8 @@ What must hold, whatever the input:
     bounded time and memory, and leave no output and no partial file.
 
 Each test counts what it tried; with RELIABILITY_REPORT=path set, the figures are merged into
-that JSON file (the README's Reliability section shows them). Hypothesis runs a fixed, derandomized profile,
-so every CI run tries the same inputs.
+that JSON file, which `python -m tests.support.reliability_doc` renders as docs/reliability.md.
+Hypothesis runs a fixed, derandomized profile, so every CI run tries the same inputs.
 """
 
 from __future__ import annotations
@@ -21,8 +21,10 @@ import contextlib
 import csv
 import datetime as dt
 import fcntl
+import functools
 import json
 import os
+import platform
 import re
 import shutil
 import subprocess
@@ -61,13 +63,39 @@ HOSTILE_MIB = 400
 
 
 # ---------------------------------------------------------------------------------------------
-# Figures for the README's Reliability section
+# Figures for docs/reliability.md (rendered from the JSON by tests/support/reliability_doc.py)
+
+@functools.lru_cache(maxsize=1)
+def run_facts() -> dict:
+    """Where and with what this pytest process measured, once per process: the session (so the
+    document can tell one run's figures from a merge of several), machine and versions."""
+    from importlib.metadata import PackageNotFoundError, version
+    versions = {}
+    for name in ("hypothesis", "openpyxl", "pandas", "xlwings"):
+        try:
+            versions[name] = version(name)
+        except PackageNotFoundError:
+            versions[name] = "not installed"
+    try:
+        office = subprocess.run(["soffice", "--version"], capture_output=True, text=True, timeout=120)
+        versions["LibreOffice"] = " ".join(office.stdout.split()[1:2]) or "unknown"
+    except (OSError, subprocess.TimeoutExpired):
+        versions["LibreOffice"] = "not found"
+    first = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return {"session": f"{platform.node()}-{os.getpid()}-{first}", "first_recorded_utc": first,
+            "python": platform.python_version(), "machine": f"{platform.system()} {platform.machine()}",
+            "cores": os.cpu_count(), "versions": versions}
+
 
 def record(item: str, **figures) -> None:
-    """Merge one item's measured figures into the JSON file RELIABILITY_REPORT names, if any."""
+    """Merge one item's measured figures into the JSON file RELIABILITY_REPORT names, if any,
+    with the session that measured them and when; the run's facts go under "_run"."""
     path = os.environ.get("RELIABILITY_REPORT")
     if not path:
         return
+    facts = run_facts()
+    figures["session"] = facts["session"]
+    figures["recorded_utc"] = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
     Path(path).parent.mkdir(parents=True, exist_ok=True)
     with open(path, "a+", encoding="utf-8") as f:
         fcntl.flock(f, fcntl.LOCK_EX)
@@ -75,6 +103,7 @@ def record(item: str, **figures) -> None:
         text = f.read()
         data = json.loads(text) if text.strip() else {}
         data[item] = figures
+        data["_run"] = facts
         f.seek(0)
         f.truncate()
         json.dump(data, f, indent=1, sort_keys=True, default=str)
