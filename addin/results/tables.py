@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from types import MappingProxyType
 import datetime as dt
 
 import numpy as np
@@ -93,6 +94,16 @@ def schedule_frame(cases: CaseTable, payouts: Payouts) -> pd.DataFrame:
 
 # ---------------------------------------------------------------------------------------------
 # Line items of one case: the breakdown finance reads, each figure with its clause and basis.
+
+# The date each line item (i)-(iv) is dated by, as `line_items` gives it: the continuations run
+# through their end dates, the lump sums are due by the lump-sum due date.
+COMPONENT_DATES = MappingProxyType({
+    "salary_continuation": "continuation_end_date",
+    "prorated_bonus": "lump_sum_due_date",
+    "unpaid_bonus": "lump_sum_due_date",
+    "benefits_continuation": "benefits_end_date",
+})
+
 
 @dataclass(frozen=True)
 class LineItem:
