@@ -136,20 +136,93 @@ def _write_parquet(frame, path, sheet):
     frame.astype({c: str for c in frame.columns if frame[c].dtype == object}).to_parquet(path, index=False)
 
 
-def _write_xlsx(frame, path, sheet):
-    """Amounts become numbers and ISO dates real dates, so the sheet sums and sorts; all other
-    text stays text."""
-    import datetime as dt
-    from decimal import Decimal
+MAX_COLUMN_WIDTH = 60  # characters: longer text (reasons, warnings) is cut off at the edge, not wrapped
+FRACTION_RESULTS = ("bonus_proration",)
 
+
+def _typed(frame: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, str]]:
+    """Amounts and fractions become numbers and ISO dates real dates, so the sheet sums and
+    sorts; all other text stays text. Returns the typed frame and each column's number format."""
+    from ..excel.cells import DATE_FORMAT, FRACTION_FORMAT, PLAIN_MONEY_FORMAT
     from .tables import DATE_RESULTS, MONEY_RESULTS
-    from ..excel.xlsx import new_write_only_book, save_book, write_frame_sheet
-    typed = frame.copy()
+    typed, formats = frame.copy(), {}
     for column in typed.columns:
-        if column in MONEY_RESULTS or column == "amount":
-            typed[column] = typed[column].map(lambda v: Decimal(v) if v else None).astype(object)
-        elif column in DATE_RESULTS or column in ("nominal_date", "payment_date"):
-            typed[column] = typed[column].map(lambda v: dt.date.fromisoformat(v) if v else None).astype(object)
+        if column in MONEY_RESULTS or column == "amount" or column in _EXTRA_MONEY:
+            typed[column] = typed[column].map(_decimal_or_none).astype(object)
+            formats[column] = PLAIN_MONEY_FORMAT
+        elif column in FRACTION_RESULTS:
+            typed[column] = typed[column].map(_decimal_or_none).astype(object)
+            formats[column] = FRACTION_FORMAT
+        elif column in DATE_RESULTS or column in ("nominal_date", "payment_date", "termination_date"):
+            typed[column] = typed[column].map(_date_or_none).astype(object)
+            formats[column] = DATE_FORMAT
+    return typed, formats
+
+
+# Money columns of the other result tables (payroll, cash flow, journal, what-if).
+_EXTRA_MONEY = frozenset({
+    "cash_total", "total_value", "debit", "credit", "opening", "accrued", "paid", "closing",
+    "federal_withholding", "social_security", "medicare", "additional_medicare",
+    "state_withholding", "net_amount", "employer_social_security", "employer_medicare",
+    "withholding_total", "net_cash_total", "employer_taxes", "short_term_deferral",
+    "separation_pay_exempt", "subject_to_409a",
+})
+
+
+def _decimal_or_none(value):
+    from decimal import Decimal, InvalidOperation
+    if value is None or value == "" or (isinstance(value, float) and value != value):
+        return None
+    try:
+        return Decimal(str(value))
+    except InvalidOperation:
+        return value  # not a number after all: written as the text it is
+
+
+def _date_or_none(value):
+    import datetime as dt
+    if value is None or value == "" or (isinstance(value, float) and value != value):
+        return None
+    try:
+        return dt.date.fromisoformat(str(value))
+    except ValueError:
+        return value
+
+
+def _width(frame: pd.DataFrame, column: str, number_format: str | None) -> float:
+    """Characters the column's longest shown value needs: money with its thousands separators."""
+    cells = frame[column].astype(object)
+    text = cells.where(cells.notna(), "").astype(str)
+    longest = int(text.str.len().max()) if len(text) else 0
+    if number_format and "#,##0" in number_format:
+        longest += longest // 3 + 1  # grouping commas and a little room
+    return float(min(max(longest, len(str(column))) + 2, MAX_COLUMN_WIDTH))
+
+
+def _write_xlsx(frame, path, sheet):
+    """A sheet a reader can use at once: typed cells, money and date formats, columns wide
+    enough for their values (no ###), a frozen header row and a filter."""
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    from ..excel.xlsx import new_write_only_book, save_book, text_cell, value_cell
+    typed, formats = _typed(frame)
     book = new_write_only_book()
-    write_frame_sheet(book, sheet, typed)
+    ws = book.create_sheet(sheet[:31])
+    for k, column in enumerate(typed.columns, start=1):
+        ws.column_dimensions[get_column_letter(k)].width = _width(frame, column, formats.get(column))
+    ws.freeze_panes = "A2"
+    if len(typed.columns):
+        ws.auto_filter.ref = f"A1:{get_column_letter(len(typed.columns))}{len(typed) + 1}"
+    bold = Font(bold=True)
+    header = []
+    for column in typed.columns:
+        cell = text_cell(ws, column)
+        cell.font = bold
+        header.append(cell)
+    ws.append(header)
+    columns = [(typed[c].tolist(), formats.get(c)) for c in typed.columns]
+    for r in range(len(typed)):
+        ws.append([None if values[r] is None or values[r] == "" else value_cell(ws, values[r], fmt)
+                   for values, fmt in columns])
     save_book(book, path)
