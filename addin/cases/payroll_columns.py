@@ -13,9 +13,14 @@ import numpy as np
 import pandas as pd
 
 from ..rules.case import CaseTable
+from ..rules.money import MAX_CENTS, decimal_to_cents, format_cents, to_decimal
 from ..rules.tax import RATE_SCALE
 from ..rules.withholding import PayrollInputs
 from .columns import PAYROLL_COLUMNS
+
+# The words a true/false cell may hold (as the case table's other flags read them).
+TRUE_WORDS = ("true", "t", "yes", "y", "1", "1.0")
+FALSE_WORDS = ("false", "f", "no", "n", "0", "0.0")
 
 
 def _text(series: pd.Series) -> pd.Series:
@@ -34,7 +39,28 @@ def _text(series: pd.Series) -> pd.Series:
     return series.map(one).astype(str).str.strip().reset_index(drop=True)
 
 
-def _rate(text: pd.Series, column: str, errors: list[list[str]]) -> tuple[np.ndarray, np.ndarray]:
+def _money(text: pd.Series, column: str, problems: list[tuple[int, str, str]]) -> tuple[np.ndarray, np.ndarray]:
+    """(cents, given) of an optional money column; not negative, at most MAX_CENTS."""
+    cents = np.zeros(len(text), dtype=np.int64)
+    given = (text != "").to_numpy()
+    for k in np.flatnonzero(given):
+        cell = text.iat[k]
+        try:
+            d = to_decimal(cell)
+        except ValueError as exc:
+            problems.append((k, column, f"{exc}; write an amount such as 150000.00"))
+            continue
+        if d < 0:
+            problems.append((k, column, f"{cell[:40]!r} must not be negative"))
+        elif d * 100 > MAX_CENTS:
+            problems.append((k, column, f"{cell[:40]!r} is beyond the largest amount accepted "
+                                        f"({format_cents(MAX_CENTS)})"))
+        else:
+            cents[k] = decimal_to_cents(d)
+    return cents, given
+
+
+def _rate(text: pd.Series, column: str, problems: list[tuple[int, str, str]]) -> tuple[np.ndarray, np.ndarray]:
     """(parts per million, given) of a rate column such as 0.0660 (6.60%)."""
     ppm = np.zeros(len(text), dtype=np.int64)
     given = (text != "").to_numpy()
@@ -43,51 +69,57 @@ def _rate(text: pd.Series, column: str, errors: list[list[str]]) -> tuple[np.nda
         try:
             d = Decimal(cell)
         except InvalidOperation:
-            errors[k].append(f"{column}: {cell[:40]!r} is not a number; write a rate such as 0.0660 for 6.60%")
+            problems.append((k, column, f"{cell[:40]!r} is not a number; write a rate such as 0.0660 for 6.60%"))
             continue
         if not d.is_finite() or not 0 <= d < 1:
-            errors[k].append(f"{column}: {cell[:40]!r} must be a rate from 0 up to 1 (0.0660 for 6.60%)")
+            problems.append((k, column, f"{cell[:40]!r} must be a rate from 0 up to 1 (0.0660 for 6.60%)"))
         elif d * RATE_SCALE != int(d * RATE_SCALE):
-            errors[k].append(f"{column}: {cell[:40]!r} has more than six decimal places")
+            problems.append((k, column, f"{cell[:40]!r} has more than six decimal places"))
         else:
             ppm[k] = int(d * RATE_SCALE)
     return ppm, given
 
 
-def _parse(frame: pd.DataFrame, base_salary: np.ndarray, errors: list[list[str]],
-           notes: list[list[str]]) -> PayrollInputs:
-    from .validation import parse_flags, parse_money  # validation calls this module: no cycle at import
+def _flag(text: pd.Series, column: str, problems: list[tuple[int, str, str]]) -> np.ndarray:
+    lowered = text.str.lower()
+    value = lowered.isin(TRUE_WORDS).to_numpy()
+    known = value | lowered.isin(FALSE_WORDS).to_numpy() | (text == "").to_numpy()
+    for k in np.flatnonzero(~known):
+        problems.append((k, column, f"{text.iat[k][:40]!r} is not true or false"))
+    return value
+
+
+def read_payroll_columns(frame: pd.DataFrame, base_salary: np.ndarray) -> tuple[PayrollInputs, list[tuple[int, str, str]]]:
+    """(the payroll columns, their problems as (row position, column, message))."""
     n = len(frame)
     text = {c: (_text(frame[c]) if c in frame.columns else pd.Series([""] * n, dtype=object))
             for c in PAYROLL_COLUMNS}
-    money = {}
-    for column in ("ytd_wages", "ytd_supplemental_wages", "annualized_compensation"):
-        money[column], present = parse_money(text[column], column, errors, notes, required=False)
-        for k in np.flatnonzero(money[column] < 0):
-            errors[k].append(f"{column}: {text[column].iat[k][:40]!r} must not be negative")
-        if column == "annualized_compensation":
-            for k in np.flatnonzero(present & (money[column] == 0)):
-                errors[k].append(f"{column}: {text[column].iat[k][:40]!r} must be greater than 0 "
-                                 "(leave it blank to use base_salary)")
-            money[column] = np.where(present, money[column], base_salary)
-    state_ppm, state_given = _rate(text["state_withholding_rate"], "state_withholding_rate", errors)
-    specified, _ = parse_flags(text["specified_employee"], "specified_employee", errors)
-    return PayrollInputs(
-        ytd_wages=money["ytd_wages"], ytd_supplemental_wages=money["ytd_supplemental_wages"],
-        state_rate_ppm=state_ppm, state_rate_given=state_given, specified_employee=specified,
-        annualized_compensation=money["annualized_compensation"],
+    problems: list[tuple[int, str, str]] = []
+    ytd_wages, _ = _money(text["ytd_wages"], "ytd_wages", problems)
+    ytd_supplemental, _ = _money(text["ytd_supplemental_wages"], "ytd_supplemental_wages", problems)
+    annualized, given = _money(text["annualized_compensation"], "annualized_compensation", problems)
+    for k in np.flatnonzero(given & (annualized == 0)):
+        problems.append((k, "annualized_compensation", f"{text['annualized_compensation'].iat[k][:40]!r} must be "
+                                                       "greater than 0 (leave it blank to use base_salary)"))
+    state_ppm, state_given = _rate(text["state_withholding_rate"], "state_withholding_rate", problems)
+    inputs = PayrollInputs(
+        ytd_wages=ytd_wages, ytd_supplemental_wages=ytd_supplemental,
+        state_rate_ppm=state_ppm, state_rate_given=state_given,
+        specified_employee=_flag(text["specified_employee"], "specified_employee", problems),
+        annualized_compensation=np.where(given, annualized, base_salary),
         columns=tuple(c for c in PAYROLL_COLUMNS if c in frame.columns),
     )
+    return inputs, problems
 
 
-def check_payroll_columns(frame: pd.DataFrame, errors: list[list[str]], notes: list[list[str]]) -> None:
-    """Validation's hook: adds the payroll columns' problems to the rows' errors and notes."""
+def check_payroll_columns(frame: pd.DataFrame, errors: list[list], notes: list[list]) -> None:
+    """Validation's hook: adds each payroll cell's problem to its row's errors, as the
+    (column, message) pairs validation collects (the row is then rejected like any other)."""
     if any(c in frame.columns for c in PAYROLL_COLUMNS):
-        _parse(frame, np.zeros(len(frame), dtype=np.int64), errors, notes)
+        for k, column, message in read_payroll_columns(frame, np.zeros(len(frame), dtype=np.int64))[1]:
+            errors[k].append((column, message))
 
 
 def payroll_inputs(cases: CaseTable) -> PayrollInputs:
     """The payroll columns of validated cases (their problems were reported by validation)."""
-    n = len(cases)
-    scratch: list[list[str]] = [[] for _ in range(n)]
-    return _parse(cases.raw.reset_index(drop=True), cases.base_salary, scratch, [[] for _ in range(n)])
+    return read_payroll_columns(cases.raw.reset_index(drop=True), cases.base_salary)[0]
