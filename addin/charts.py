@@ -74,6 +74,10 @@ def stacked_columns(path: Path, title: str, categories: Sequence[str],
     ax.set_ylabel("US dollars")
     if len(categories) > 12:
         ax.tick_params(axis="x", labelrotation=60, labelsize=8)
+    if len(categories) > 36:  # every label would overlap: show every k-th
+        k = -(-len(categories) // 36)
+        for i, label in enumerate(ax.get_xticklabels()):
+            label.set_visible(i % k == 0)
     ax.legend()
     data = pd.DataFrame({x_label: list(categories)})
     for label, cents in series.items():
@@ -90,8 +94,9 @@ def what_if_curve(path: Path, title: str, dates: np.ndarray, lines: dict[str, np
     for label, cents in lines.items():
         ax.plot(x, _dollars_of(cents), label=label, linewidth=1.6)
     for end in floor_ends:
+        ax.axvspan(x[0], end.astype(object), color="#f2f2f2", zorder=0)
         ax.axvline(end.astype(object), color="#c00000", linestyle="--", linewidth=1)
-        ax.annotate(f"floor ends {end}", (end.astype(object), ax.get_ylim()[1]),
+        ax.annotate(f"bonus floor holds until {end - np.timedelta64(1, 'D')}", (end.astype(object), ax.get_ylim()[1]),
                     textcoords="offset points", xytext=(4, -14), color="#c00000", fontsize=9)
     ax.set_xlabel("termination date")
     ax.set_ylabel("cash total, US dollars")

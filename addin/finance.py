@@ -119,7 +119,9 @@ def plot_what_if(path: Path, cases, grid, payouts, dates: np.ndarray, agreements
     ids = cases.employee_id[paid]
     if len(ids) <= charts.MAX_LINES:
         lines = {str(i): cash[k] for i, k in zip(ids, np.flatnonzero(paid))}
-        title = f"Cash total by termination date, {dates[0]} to {dates[-1]}"
+        who = f"{ids[0]} ({cases.employee_name[paid][0]})" if len(ids) == 1 and cases.employee_name[paid][0] else \
+            f"{len(ids)} cases"
+        title = f"{who}: cash total by termination date, {dates[0]} to {dates[-1]}"
     else:
         lines = {f"{len(ids)} cases, total": cash[paid].sum(axis=0)}
         title = f"Cash total of {len(ids)} cases by termination date, {dates[0]} to {dates[-1]}"
@@ -157,3 +159,56 @@ def add_subcommands(sub, common) -> None:
     whatif.add_argument("-o", "--out", help="output .csv, .json, .xlsx or .parquet (default: CSV on stdout)")
     whatif.add_argument("--plot", metavar="FILE.png", help="draw cash total against termination date")
     whatif.set_defaults(run=_whatif)
+
+
+# ---------------------------------------------------------------------------------------------
+# Pictures for a deck (`severance report --plots DIR`)
+
+COMPONENT_LABELS = {"salary_continuation": "(i) salary continuation", "prorated_bonus": "(ii) prorated bonus",
+                    "unpaid_bonus": "(iii) unpaid bonus", "benefits_continuation": "(iv) benefits continuation"}
+
+
+def write_plots(directory: Path, cases, payouts, agreements, source: str, group: str | None = None,
+                whatif_case: str | None = None) -> list[Path]:
+    """The deck's PNGs (each with its data as CSV beside it): payout by component, cash flow by
+    month, payout by group (with `group`), and the what-if curve of one case (`whatif_case`)."""
+    directory = Path(directory)
+    paid = payouts.eligible
+    when = f"{int(paid.sum())} paid cases in {Path(source).name}"
+    written = [charts.stacked_columns(
+        directory / "payout_by_component.png", f"Severance payout by component: {when}",
+        list(COMPONENT_LABELS.values()),
+        {"amount": np.array([int(getattr(payouts, c)[paid].sum()) for c in COMPONENT_LABELS])},
+        "component")]
+    flow = cash_flow(cases, payouts, Period.MONTH)
+    written.append(charts.stacked_columns(
+        directory / "cash_flow_by_month.png", f"Cash paid by month (payment dates): {when}",
+        list(flow.period), {COMPONENT_LABELS[c]: flow.amounts[c]
+                            for c in ("salary_continuation", "prorated_bonus", "unpaid_bonus")}, "month"))
+    if group:
+        from .results.cashflow import group_values
+        values = group_values(cases, group)
+        names = sorted(set(values[paid].tolist()))
+        series = {COMPONENT_LABELS[c]: np.array([int(getattr(payouts, c)[paid & (values == g)].sum())
+                                                 for g in names]) for c in COMPONENT_LABELS}
+        written.append(charts.stacked_columns(
+            directory / "payout_by_group.png", f"Severance payout by {group}: {when}", names, series, group))
+    if whatif_case is not None:
+        written.append(_whatif_picture(directory, cases, agreements, whatif_case))
+    return written
+
+
+def _whatif_picture(directory: Path, cases, agreements, employee_id: str) -> Path:
+    rows = np.flatnonzero((cases.employee_id == employee_id) & cases.valid)
+    if not len(rows):
+        raise WhatIfError(f"--whatif-case {employee_id!r}: no valid case has that employee_id")
+    year = int(cases.termination_date[rows[0]].astype("datetime64[Y]").astype(int)) + 1970
+    dates = termination_dates(dt.date(year, 1, 1), dt.date(year, 12, 31), Step.DAY)
+    from .results.whatif import repeat_cases
+    one = repeat_cases(cases, rows[:1], cases.termination_date[rows[:1]])
+    grid, payouts = what_if(one, agreements, dates)
+    return plot_what_if(directory / f"whatif_{_safe(employee_id)}.png", one, grid, payouts, dates, agreements)
+
+
+def _safe(text: str) -> str:
+    return "".join(ch if ch.isalnum() or ch in "-_" else "_" for ch in text)[:60] or "case"

@@ -215,3 +215,39 @@ def test_cli_subcommands_run_as_a_program(tmp_path):
     assert "balanced entries" in done.stderr
     roll = pd.read_csv(tmp_path / "r.csv", dtype=str)
     assert list(roll.columns) == ["month", "account", "opening", "accrued", "paid", "closing"]
+
+
+def _png_size(path) -> tuple[int, int]:
+    data = path.read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n", path
+    return int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
+
+
+def test_deck_pictures_exist_and_their_data_equals_the_tables(sample, agreements, tmp_path):
+    from addin.finance import write_plots
+    cases, payouts = sample
+    written = write_plots(tmp_path, cases, payouts, agreements, str(SAMPLE), group="department",
+                          whatif_case="E1002")
+    assert [p.name for p in written] == ["payout_by_component.png", "cash_flow_by_month.png",
+                                         "payout_by_group.png", "whatif_E1002.png"]
+    for picture in written:
+        assert _png_size(picture) == (1200, 672)
+    paid = payouts.eligible
+    component = pd.read_csv(data_path(written[0]), dtype=str)
+    assert [_cents(v) for v in component["amount"]] == [
+        int(getattr(payouts, c)[paid].sum()) for c in ("salary_continuation", "prorated_bonus",
+                                                        "unpaid_bonus", "benefits_continuation")]
+    flow = pd.read_csv(data_path(written[1]), dtype=str)
+    whole = cash_flow(cases, payouts, Period.MONTH)
+    assert list(flow["month"]) == list(whole.period)
+    assert sum(flow[c].map(_cents).sum() for c in flow.columns[1:]) == int(whole.amounts["cash_total"].sum())
+    groups = pd.read_csv(data_path(written[2]), dtype=str)
+    assert sum(groups[c].map(_cents).sum() for c in groups.columns[1:]) == int(payouts.total_value[paid].sum())
+    curve = pd.read_csv(data_path(written[3]), dtype=str)
+    k = int(np.flatnonzero(cases.employee_id == "E1002")[0])
+    case = {name: str(cases.raw.iloc[k][name]) for name in ("employee_id", "termination_reason", "base_salary",
+                                                           "prior_year_bonus_declared", "prior_year_bonus_paid",
+                                                           "monthly_benefits_cost", "pay_frequency")}
+    for row in curve.iloc[::61].itertuples(index=False):
+        day = dt.date.fromisoformat(row.termination_date)
+        assert row.E1002 == _calc_for(agreements, case, day)["cash_total"], day
