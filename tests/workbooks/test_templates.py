@@ -16,7 +16,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from addin.workbooks import templates
+from addin.workbooks import agreement, calculator, check, functions, inputs
 from addin.cases import CASE_COLUMNS, from_records
 from addin.rules.case import REASONS
 from addin.rules.engine import INPUT_NOTES, compute
@@ -134,13 +134,13 @@ def _cell_value(case: dict, key: str):
 @pytest.fixture(scope="session")
 def calculator_results(built, tmp_path_factory, agreements):
     records = generated_cases(n_random=28)
-    template = built / templates.CALCULATOR
+    template = built / check.CALCULATOR
     names = named_cells(openpyxl.load_workbook(template))
     folder = tmp_path_factory.mktemp("calculator-cases")
     paths = []
     book = openpyxl.load_workbook(template)
     for k, case in enumerate(records):
-        for key in templates.INPUTS:
+        for key in inputs.INPUTS:
             sheet, ref = names[key]
             book[sheet][ref].value = _cell_value(case, key)
         path = folder / f"case_{k:03d}.xlsx"
@@ -265,7 +265,7 @@ def filled_case_table(built, tmp_path_factory, sample_cases_path, agreements):
     valid = from_records(rows.to_dict("records"), agreements).valid
     rows = rows[valid].reset_index(drop=True)
     folder = tmp_path_factory.mktemp("case-table")
-    book = openpyxl.load_workbook(built / templates.CASES_TEMPLATE)
+    book = openpyxl.load_workbook(built / check.CASES_TEMPLATE)
     ws = book["Cases"]
     header = [c.value for c in ws[1]]
     assert header == list(CASE_COLUMNS)
@@ -300,15 +300,15 @@ def test_case_table_from_the_template_runs_through_calc_like_its_csv(filled_case
 @pytest.fixture(scope="session")
 def functions_results(built, tmp_path_factory, agreements):
     records = generated_cases(n_random=8, seed=11)[::2]
-    table_size = len(templates.DEMO_CASES)
+    table_size = len(functions.DEMO_CASES)
     folder = tmp_path_factory.mktemp("functions-cases")
-    layout = templates.build_functions(folder / "layout.xlsx")
-    template = built / templates.FUNCTIONS
+    layout = functions.build_functions(folder / "layout.xlsx")
+    template = built / check.FUNCTIONS
     paths, groups = [], []
     book = openpyxl.load_workbook(template)
     ws = book["Functions"]
     for k, case in enumerate(records):
-        for column in templates.UDF_COLUMNS.values():
+        for column in functions.UDF_COLUMNS.values():
             if column != "agreement":
                 ws[layout[f"input {column}"]].value = _cell_value(case, column)
         group = [records[(k + n) % len(records)] for n in range(1, table_size + 1)]
@@ -382,7 +382,7 @@ def test_functions_workbook_function_cells_call_the_add_in(functions_results):
 
 
 def test_functions_workbook_points_xlwings_at_the_udf_module(built):
-    book = openpyxl.load_workbook(built / templates.FUNCTIONS)
+    book = openpyxl.load_workbook(built / check.FUNCTIONS)
     conf = book["xlwings.conf"]
     settings = {}
     for key, value in conf.iter_rows(min_col=1, max_col=2, values_only=True):
@@ -397,7 +397,7 @@ def test_case_table_from_the_template_runs_through_report_with_the_report_templa
     saved, csv, n = filled_case_table
     out = tmp_path / "report.xlsx"
     result = subprocess.run([SEVERANCE, "report", str(saved), "-o", str(out),
-                             "--template", str(built / templates.REPORT_TEMPLATE)],
+                             "--template", str(built / check.REPORT_TEMPLATE)],
                             capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stderr
     assert f"{n} input rows" in result.stderr and "0 rejected" in result.stderr, result.stderr
@@ -407,23 +407,23 @@ def test_case_table_from_the_template_runs_through_report_with_the_report_templa
 # ---------------------------------------------------------------------------------------------
 # The committed files are what the code builds
 
-@pytest.mark.parametrize("name", list(templates.BUILDERS))
+@pytest.mark.parametrize("name", list(check.BUILDERS))
 def test_rebuilding_gives_the_committed_workbook(built, name):
     assert (WORKBOOKS / name).exists(), f"workbooks/{name} is missing: run `severance templates build`"
-    assert templates.differences(WORKBOOKS / name, built / name) == [], \
+    assert check.differences(WORKBOOKS / name, built / name) == [], \
         f"workbooks/{name} is stale: run `severance templates build`"
 
 
 def test_content_comparison_sees_a_changed_formula_a_name_and_a_validation(built, tmp_path):
-    changed = tmp_path / templates.CALCULATOR
-    book = openpyxl.load_workbook(built / templates.CALCULATOR)
+    changed = tmp_path / check.CALCULATOR
+    book = openpyxl.load_workbook(built / check.CALCULATOR)
     names = named_cells(book)
     sheet, ref = names["salary_continuation"]
     book[sheet][ref].value = "=1"
     del book.defined_names["cash_total"]
     book["Calculator"].data_validations.dataValidation[0].formula1 = '"a,b"'
     book.save(changed)
-    found = "\n".join(templates.differences(built / templates.CALCULATOR, changed, limit=100))
+    found = "\n".join(check.differences(built / check.CALCULATOR, changed, limit=100))
     assert f"Calculator!{ref}" in found and "defined names" in found and "validations" in found
 
 
@@ -433,25 +433,25 @@ def test_templates_check_passes_on_a_fresh_build_and_names_a_stale_workbook(buil
     assert result.returncode == 0, result.stderr
     stale = tmp_path / "stale"
     shutil.copytree(built, stale)
-    book = openpyxl.load_workbook(stale / templates.CASES_TEMPLATE)
+    book = openpyxl.load_workbook(stale / check.CASES_TEMPLATE)
     book["Cases"]["A1"].comment = None
-    book.save(stale / templates.CASES_TEMPLATE)
+    book.save(stale / check.CASES_TEMPLATE)
     result = subprocess.run([SEVERANCE, "templates", "check", "--dir", str(stale)],
                             capture_output=True, text=True, timeout=300)
     assert result.returncode == 1
-    assert templates.CASES_TEMPLATE in result.stderr and "Cases!A1" in result.stderr
-    assert templates.CALCULATOR not in result.stderr.replace(str(stale), "")
+    assert check.CASES_TEMPLATE in result.stderr and "Cases!A1" in result.stderr
+    assert check.CALCULATOR not in result.stderr.replace(str(stale), "")
 
 
 # ---------------------------------------------------------------------------------------------
 # What finance gets: inputs they can change, everything else locked and named
 
 def test_calculator_inputs_are_the_only_unlocked_cells_of_a_protected_sheet(built):
-    book = openpyxl.load_workbook(built / templates.CALCULATOR)
+    book = openpyxl.load_workbook(built / check.CALCULATOR)
     ws = book["Calculator"]
     assert ws.protection.sheet and not ws.protection.password
     names = named_cells(book)
-    inputs = {names[key][1] for key in templates.INPUTS}
+    inputs = {names[key][1] for key in inputs.INPUTS}
     unlocked = {c.coordinate for row in ws.iter_rows() for c in row if not c.protection.locked}
     assert unlocked == inputs
     for row in ws.iter_rows():
@@ -461,8 +461,8 @@ def test_calculator_inputs_are_the_only_unlocked_cells_of_a_protected_sheet(buil
 
 
 def test_calculator_names_every_input_and_key_output_for_the_whole_workbook(built):
-    book = openpyxl.load_workbook(built / templates.CALCULATOR)
-    for name in templates.INPUTS + templates.OUTPUTS:
+    book = openpyxl.load_workbook(built / check.CALCULATOR)
+    for name in inputs.INPUTS + calculator.OUTPUTS:
         defined = book.defined_names.get(name)
         assert defined is not None and defined.localSheetId is None, name
         (sheet, ref), = defined.destinations
@@ -481,9 +481,9 @@ def test_calculator_holidays_cover_every_accepted_termination_and_its_payments(b
     from addin.rules.calendar import holiday_dates
     from addin.rules.terms import DEFAULT_AGREEMENT_ID
     agreement = agreements[DEFAULT_AGREEMENT_ID]
-    first, last = templates.holiday_years(agreement)
+    first, last = agreement.holiday_years(agreement)
     assert first < FIRST_YEAR and last > LAST_YEAR + agreement.salary_continuation_months // 12
-    book = openpyxl.load_workbook(built / templates.CALCULATOR)
+    book = openpyxl.load_workbook(built / check.CALCULATOR)
     (sheet, ref), = book.defined_names["holiday_dates"].destinations
     days = [row[0].value.date() for row in book[sheet][ref.replace("$", "")]]
     # Every holiday the engine knows over those years (the calendar library stops at 2100).
@@ -492,14 +492,14 @@ def test_calculator_holidays_cover_every_accepted_termination_and_its_payments(b
 
 
 def test_calculator_dropdowns_offer_the_case_table_codes(built):
-    book = openpyxl.load_workbook(built / templates.CALCULATOR)
+    book = openpyxl.load_workbook(built / check.CALCULATOR)
     names = named_cells(book)
     lists = {}
     for dv in book["Calculator"].data_validations.dataValidation:
-        for key in templates.INPUTS:
+        for key in inputs.INPUTS:
             if names[key][1] in str(dv.sqref).split():
                 lists[key] = dv
-    assert set(lists) == set(templates.INPUTS)
+    assert set(lists) == set(inputs.INPUTS)
     assert all(dv.prompt for dv in lists.values())
     assert lists["termination_reason"].formula1 == '"' + ",".join(REASONS) + '"'
     assert lists["pay_frequency"].formula1 == '"' + ",".join(PAY_FREQUENCIES) + '"'
@@ -510,7 +510,7 @@ def test_calculator_dropdowns_offer_the_case_table_codes(built):
 
 
 def test_cases_template_explains_and_checks_every_column(built):
-    book = openpyxl.load_workbook(built / templates.CASES_TEMPLATE)
+    book = openpyxl.load_workbook(built / check.CASES_TEMPLATE)
     ws = book["Cases"]
     assert [c.value for c in ws[1]] == list(CASE_COLUMNS)
     assert all(c.comment and c.value in c.comment.text for c in ws[1])
@@ -537,8 +537,8 @@ def test_calculator_for_another_letter_takes_its_terms_and_sizes_the_schedule(tm
                              "acme-2019", "--out", str(tmp_path / "out")],
                             capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
-    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [templates.CALCULATOR]
-    book = openpyxl.load_workbook(tmp_path / "out" / templates.CALCULATOR)
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [check.CALCULATOR]
+    book = openpyxl.load_workbook(tmp_path / "out" / check.CALCULATOR)
     names = named_cells(book)
     value = lambda name: book[names[name][0]][names[name][1]].value  # noqa: E731
     assert (value("agreement_id"), value("salary_continuation_months"), value("bonus_floor_fraction"),

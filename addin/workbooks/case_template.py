@@ -1,0 +1,46 @@
+"""The case table template: what `severance calc` and `severance report` read, one column per
+case-table column, each explained in its header's note and checked as it is typed."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..cases import CASE_COLUMNS
+from ..rules.terms import builtin_agreements
+from .inputs import CASE_FORMATS, INPUT_HELP, input_role, input_validation
+from .layout import (BAND, Look, SheetPlan, Slot, Table, Typeface, address, letter, new_book, save, span,
+                     text, write_sheet)
+
+SHEET = "Cases"
+WIDTHS = {"employee_id": 13, "employee_name": 24, "termination_date": 17, "termination_reason": 20,
+          "base_salary": 15, "prior_year_bonus_declared": 25, "prior_year_bonus_paid": 21,
+          "monthly_benefits_cost": 21, "pay_frequency": 15, "consented_to_change": 21,
+          "agreement": 19}
+TEMPLATE_ROWS = 10000   # rows prepared with validation and formats; the table grows past them too
+HEADER, FIRST_CASE = 1, 2
+
+
+def plan_cases_template() -> SheetPlan:
+    letters = {name: letter(k) for k, name in enumerate(CASE_COLUMNS, start=1)}
+    plan = SheetPlan(SHEET, {letters[name]: width for name, width in WIDTHS.items()})
+    agreement_ids = tuple(builtin_agreements())
+    header = Look(face=Typeface(bold=True, color=BAND.face.color), fill=BAND.fill, vertical=BAND.vertical)
+    for k, name in enumerate(CASE_COLUMNS, start=1):
+        title, help_text = INPUT_HELP[name]
+        plan.put(HEADER, k, Slot(text(name), header, comment=f"{title}\n{help_text}"))
+        look = Look(number_format=CASE_FORMATS.get(name))
+        plan.column_looks[letters[name]] = look
+        plan.put(FIRST_CASE, k, Slot(text("", input_role(name)), look))
+        plan.validations.append((input_validation(name, agreement_ids),
+                                 span(FIRST_CASE, k, FIRST_CASE + TEMPLATE_ROWS - 1, k)))
+    plan.heights[HEADER] = 20
+    plan.tables.append(Table(SHEET, span(HEADER, 1, FIRST_CASE, len(CASE_COLUMNS)), CASE_COLUMNS))
+    plan.freeze = address(FIRST_CASE, 3)          # the id and the name stay in view
+    plan.active_cell = address(FIRST_CASE, 1)
+    return plan
+
+
+def build_cases_template(path: str | Path) -> None:
+    book = new_book()
+    write_sheet(book, plan_cases_template())
+    save(book, path)

@@ -1,0 +1,194 @@
+"""Building the shipped workbooks, and proving a committed workbook is what the code builds: the
+`severance templates build|check` command."""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+from pathlib import Path
+from typing import Callable
+
+from openpyxl import load_workbook
+from openpyxl.worksheet.formula import ArrayFormula
+
+from ..results.output import OutputError
+from ..rules.terms import DEFAULT_AGREEMENT_ID, load_agreements
+from .calculator import build_calculator
+from .case_template import build_cases_template
+from .report_template import build_report_template
+
+DEFAULT_DIR = Path("workbooks")
+CALCULATOR = "severance_calculator.xlsx"
+FUNCTIONS = "severance_functions.xlsx"
+CASES_TEMPLATE = "cases_template.xlsx"
+REPORT_TEMPLATE = "report_template.xlsx"
+WORKBOOKS = (CALCULATOR, FUNCTIONS, CASES_TEMPLATE, REPORT_TEMPLATE)
+
+
+def build_functions(path: str | Path) -> dict[str, str]:
+    """The functions demo, imported when built: it imports addin.udfs (and xlwings), which the
+    rest of the command line does without."""
+    from .functions import build_functions as build
+    return build(path)
+
+
+BUILDERS: dict[str, Callable[[Path], object]] = {
+    CALCULATOR: build_calculator,
+    FUNCTIONS: build_functions,
+    CASES_TEMPLATE: build_cases_template,
+    REPORT_TEMPLATE: build_report_template,
+}
+
+
+def build_all(folder: str | Path = DEFAULT_DIR, names=None) -> list[Path]:
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise OutputError(f"{folder}: the folder does not exist")
+    out = []
+    for name in names or WORKBOOKS:
+        BUILDERS[name](folder / name)
+        out.append(folder / name)
+    return out
+
+
+def _color(c) -> str:
+    if c is None:
+        return ""
+    return str(getattr(c, "rgb", "") or getattr(c, "theme", "") or "")
+
+
+def _cell_content(cell) -> tuple:
+    f, a, b, p = cell.font, cell.alignment, cell.border, cell.protection
+    value = cell.value
+    if isinstance(value, ArrayFormula):
+        value = f"{{{value.ref}}}{value.text}"
+    return (cell.data_type, repr(value), cell.number_format, cell.quotePrefix,
+            (f.name, f.sz, f.b, f.i, f.u, _color(f.color)),
+            (cell.fill.fill_type, _color(cell.fill.fgColor)),
+            (a.horizontal, a.vertical, a.wrap_text, a.indent),
+            tuple((s.style, _color(s.color)) if s else None for s in (b.left, b.right, b.top, b.bottom)),
+            (p.locked, p.hidden),
+            cell.comment.text if cell.comment else None)
+
+
+def _sheet_content(ws) -> dict[str, object]:
+    key = f"sheet {ws.title}"
+    content: dict[str, object] = {
+        f"{key}: state": (ws.sheet_state, ws.protection.sheet, ws.protection.password,
+                          ws.sheet_view.showGridLines, ws.freeze_panes),
+        f"{key}: print": (str(ws.print_area), ws.page_setup.orientation, ws.page_setup.fitToWidth,
+                          ws.page_setup.fitToHeight, ws.print_title_rows),
+        f"{key}: merged": tuple(sorted(str(r) for r in ws.merged_cells.ranges)),
+        f"{key}: columns": tuple(sorted(
+            (k, d.width, d.hidden, d.number_format) for k, d in ws.column_dimensions.items())),
+        f"{key}: rows": tuple(sorted(
+            (k, d.height, d.hidden) for k, d in ws.row_dimensions.items() if d.height or d.hidden)),
+        f"{key}: validations": tuple(sorted(
+            (str(v.sqref), v.type, v.operator, v.formula1, v.formula2, v.allow_blank, v.showDropDown,
+             v.promptTitle, v.prompt, v.errorTitle, v.error, v.errorStyle)
+            for v in ws.data_validations.dataValidation)),
+        f"{key}: conditional formats": tuple(sorted(
+            (str(rng.sqref), rule.type, tuple(rule.formula or ()), repr(rule.dxf))
+            for rng in ws.conditional_formatting for rule in rng.rules)),
+        f"{key}: tables": tuple(sorted(
+            (t.displayName, t.ref, t.tableStyleInfo.name if t.tableStyleInfo else None,
+             tuple(c.name for c in t.tableColumns)) for t in ws.tables.values())),
+        # openpyxl lists a sheet's pictures only under this attribute
+        f"{key}: images": tuple(
+            (type(img).__name__, getattr(img.anchor, "_from", None) and
+             (img.anchor._from.col, img.anchor._from.row)) for img in ws._images),
+    }
+    for row in ws.iter_rows():
+        for cell in row:
+            if cell.value is not None or cell.has_style or cell.comment:
+                content[f"{ws.title}!{cell.coordinate}"] = _cell_content(cell)
+    return content
+
+
+def workbook_content(path: str | Path) -> dict[str, object]:
+    """What a workbook holds, as comparable text: every cell (value or formula, format, style,
+    protection, comment), merged ranges, sizes, validations, conditional formats, tables,
+    protection, print set-up and defined names. Timestamps and zip details are not content."""
+    book = load_workbook(path)
+    content: dict[str, object] = {
+        "sheets": tuple(book.sheetnames),
+        "defined names": tuple(sorted((n, d.attr_text, d.localSheetId) for n, d in book.defined_names.items())),
+    }
+    for ws in book.worksheets:
+        content.update(_sheet_content(ws))
+    return content
+
+
+def differences(expected: str | Path, actual: str | Path, limit: int = 10) -> list[str]:
+    """How `actual` differs from `expected` (empty: same content)."""
+    a, b = workbook_content(expected), workbook_content(actual)
+    out = []
+    for key in list(a) + [k for k in b if k not in a]:
+        if a.get(key) != b.get(key):
+            out.append(f"{key}: {str(a.get(key, '(absent)'))[:200]} -> {str(b.get(key, '(absent)'))[:200]}")
+            if len(out) >= limit:
+                break
+    return out
+
+
+def check(folder: str | Path = DEFAULT_DIR) -> dict[str, list[str]]:
+    """Each shipped workbook's differences from a fresh build (empty lists: all current)."""
+    folder = Path(folder)
+    with tempfile.TemporaryDirectory(prefix="templates-") as tmp:
+        out = {}
+        for name in WORKBOOKS:
+            fresh = Path(tmp) / name
+            BUILDERS[name](fresh)
+            committed = folder / name
+            out[name] = differences(fresh, committed) if committed.exists() else [f"{committed} is missing"]
+        return out
+
+
+def _build_command(args) -> int:
+    agreement = None
+    if args.terms or args.agreement:
+        agreements = load_agreements(args.terms)
+        agreement_id = args.agreement or DEFAULT_AGREEMENT_ID
+        if agreement_id not in agreements:
+            raise OutputError(f"unknown agreement {agreement_id!r} (known: {', '.join(agreements)})")
+        agreement = agreements[agreement_id]
+    folder = Path(args.out)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(f"{folder}: cannot create the folder: {exc.strerror or exc}") from None
+    if agreement is not None:
+        build_calculator(folder / CALCULATOR, agreement)
+        print(f"built {folder / CALCULATOR} for agreement {agreement.id}", file=sys.stderr)
+        return 0
+    for path in build_all(folder):
+        print(f"built {path}", file=sys.stderr)
+    return 0
+
+
+def _check_command(args) -> int:
+    stale = {name: diff for name, diff in check(args.dir).items() if diff}
+    for name, diff in stale.items():
+        print(f"{Path(args.dir) / name}: stale; rebuild with `severance templates build`", file=sys.stderr)
+        for line in diff:
+            print(f"  {line}", file=sys.stderr)
+    if not stale:
+        print(f"all {len(WORKBOOKS)} workbooks in {args.dir} are current", file=sys.stderr)
+    return 1 if stale else 0
+
+
+def add_subcommand(subparsers, common) -> None:
+    parser = subparsers.add_parser("templates", help="build the shipped workbooks, or check they are current")
+    sub = parser.add_subparsers(dest="templates_command", required=True)
+    build = sub.add_parser("build", help=f"write {', '.join(WORKBOOKS)}")
+    build.add_argument("--out", default=str(DEFAULT_DIR), metavar="DIR",
+                       help=f"folder to write into (default: {DEFAULT_DIR}/)")
+    build.add_argument("--terms", metavar="FILE",
+                       help="TOML file of [[agreement]] tables: build only the calculator, for --agreement")
+    build.add_argument("--agreement", metavar="ID", help="agreement of the calculator (default: "
+                                                         f"{DEFAULT_AGREEMENT_ID})")
+    build.set_defaults(run=_build_command)
+    checking = sub.add_parser("check", help="exit 1 if a committed workbook differs from a fresh build")
+    checking.add_argument("--dir", default=str(DEFAULT_DIR), metavar="DIR",
+                          help=f"folder of the committed workbooks (default: {DEFAULT_DIR}/)")
+    checking.set_defaults(run=_check_command)

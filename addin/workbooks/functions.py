@@ -1,0 +1,300 @@
+"""The functions demo: the same case through the add-in's Excel functions (addin.udfs), each
+beside the native formula of the same figure, so a reader sees them agree; then a small case
+table through SEVERANCE_TABLE. Importing this module imports addin.udfs (and xlwings)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Mapping, NamedTuple
+
+from ..cases import CASE_COLUMNS
+from ..excel import formulas as F
+from ..excel.cells import Role
+from ..results.tables import CALC_COLUMNS, COMPONENT_DATES, DATE_RESULTS, MONEY_RESULTS
+from ..rules.terms import DEFAULT_AGREEMENT_ID, Agreement, builtin_agreements
+# ---- The one import point of addin.udfs' argument table (function argument -> case-table
+# column, in the functions' argument order) and of the columns their results spill. When udfs
+# holds its single argument table, change this import and nothing else.
+from ..udfs import BREAKDOWN_COLUMNS, COLUMN_OF, SCHEDULE_COLUMNS as UDF_SCHEDULE_COLUMNS
+from .agreement import agreement_sheet
+from .calculator import schedule_rows
+from .inputs import CASE_FORMATS, EXAMPLE, INPUT_LABELS, input_role, input_validation
+from .layout import (ROLE_FORMATS, BARE, GREY, HEAD_FILL, INPUT_FILL, NAVY, Align, Edge, Highlight, Look, Page, PLAIN,
+                     SheetPlan, Slot, Typeface, address, column, formula, letter, new_book, save, span,
+                     text, typed, write_sheet)
+
+UDF_COLUMNS: Mapping[str, str] = COLUMN_OF
+UDF_ARGUMENTS = tuple(COLUMN_OF)
+# ----
+
+SHEET = "Functions"
+CONF_SHEET = "xlwings.conf"   # xlwings reads its settings from a sheet of this name
+CHECK_NOTE = "add-in not loaded"
+UDF_BLUE, ALERT = "1F4E79", "C00000"
+WIDTHS = dict(zip("ABCDEFGHIJKL", (2, 30, 17, 24, 14, 14, 58, 3, 16, 14, 18, 14)))
+FIRST, INPUT, ARGUMENT = column("B"), column("C"), column("D")
+LAST_OF_CASE, LAST = column("G"), column("L")
+
+# The small case table of the SEVERANCE_TABLE demo: one case per way a case can go.
+DEMO_CASES = (
+    {"employee_id": "E1001", "employee_name": "Richard Bubenik", "termination_date": dt.date(2002, 6, 28),
+     "termination_reason": "without_cause", "base_salary": 200000, "prior_year_bonus_declared": 100000,
+     "prior_year_bonus_paid": 60000, "monthly_benefits_cost": 1450, "pay_frequency": "semimonthly"},
+    {"employee_id": "E1002", "employee_name": "Maria Alvarez", "termination_date": dt.date(2024, 2, 29),
+     "termination_reason": "good_reason", "base_salary": 245000, "prior_year_bonus_declared": 110000,
+     "prior_year_bonus_paid": 55000, "monthly_benefits_cost": 1620.5, "pay_frequency": "biweekly",
+     "consented_to_change": False},
+    {"employee_id": "E1003", "employee_name": "James O'Connor", "termination_date": dt.date(2025, 7, 3),
+     "termination_reason": "without_cause", "base_salary": 310000, "prior_year_bonus_paid": 150000,
+     "monthly_benefits_cost": 1875.25, "pay_frequency": "weekly"},
+    {"employee_id": "E1004", "employee_name": "Samuel Okafor", "termination_date": dt.date(2023, 3, 15),
+     "termination_reason": "for_cause", "base_salary": 260000, "prior_year_bonus_declared": 80000,
+     "prior_year_bonus_paid": 80000, "monthly_benefits_cost": 1500, "pay_frequency": "semimonthly"},
+)
+
+HEAD = Look(face=Typeface(9, bold=True), fill=HEAD_FILL)
+NATIVE = Look(face=Typeface(color=GREY))
+CHECK = Look(face=Typeface(9))
+CAPTION = Look(face=Typeface(9, name="Courier New"))
+
+
+def udf_look(bold: bool = False, **changes) -> Look:
+    return Look(face=Typeface(9, bold=bold, color=UDF_BLUE), edge=Edge.RULE, **changes)
+
+
+def check(udf: str, native: str, money: bool = True, spilled_at: str | None = None) -> str:
+    """A cell that says whether a function's result equals the native formula's (to the cent
+    for money), or that the add-in is not loaded (its cell, or the spill at `spilled_at`, is an
+    error)."""
+    same = f"ROUND({udf}-{native},2)=0" if money else f"{udf}={native}"
+    return f'IF(ISERROR({spilled_at or udf}),"{CHECK_NOTE}",IF({same},"agrees","DIFFERS"))'
+
+
+def native_refs(cells: Mapping[str, str], agreement_refs: Mapping[str, str]) -> dict[str, str]:
+    """Refs for addin.excel.formulas over case cells; derived figures are written out inline."""
+    refs = dict(agreement_refs)
+    refs.update(cells)
+    refs["pay_frequency"] = F.pay_frequency_applied(cells["pay_frequency"], agreement_refs)
+    refs["eligible"] = f"({F.eligible(refs)})"
+    for key in ("salary_continuation", "prorated_bonus", "unpaid_bonus", "benefits_continuation"):
+        refs[key] = f"({getattr(F, key)(refs)})"
+    refs["cash_total"] = f"({F.cash_total(refs)})"
+    refs["total_value"] = f"({F.total_value(refs)})"
+    return refs
+
+
+def column_looks(columns: tuple[str, ...], roles: Mapping[str, Role], bold: bool) -> dict[int, Look]:
+    """The look of each column of a spilled result, by offset: its number format by role."""
+    return {k: udf_look(bold, number_format=ROLE_FORMATS.get(roles.get(c))) for k, c in enumerate(columns)}
+
+
+def spilled(plan: SheetPlan, row: int, rows: int, columns: tuple[str, ...], roles: Mapping[str, Role],
+            call: str) -> str:
+    """A function's spilled result as a legacy array formula over a fixed range: every Excel
+    since 2007 fills it with the function's rows (Excel 365 would spill the same formula typed
+    into one cell). The header row is bold. Returns the range."""
+    ref = plan.array(row, FIRST, rows, len(columns), call, column_looks(columns, roles, bold=False))
+    for k, look in column_looks(columns, roles, bold=True).items():
+        slot = plan.slots[(row, FIRST + k)]
+        plan.slots[(row, FIRST + k)] = slot._replace(look=look)
+    return ref
+
+
+class Case(NamedTuple):
+    """Where the one case's inputs are: refs for the native formulas, the functions' arguments."""
+    refs: dict[str, str]
+    args: str            # of SEVERANCE_TOTAL and SEVERANCE_BREAKDOWN
+    schedule_args: str   # of SEVERANCE_SCHEDULE (the pay frequency too)
+
+
+def _case(plan: SheetPlan, band: int, agreement: Agreement, agreement_refs, layout: dict) -> tuple[Case, int]:
+    """The yellow cells of the case, one row per function argument; returns the case and the
+    last row."""
+    plan.band(band, FIRST, LAST_OF_CASE, "One case (change the yellow cells)")
+    example = {**EXAMPLE, "agreement": agreement.id}
+    agreement_ids = tuple(builtin_agreements())
+    cells, row = {}, band
+    for argument in UDF_ARGUMENTS:
+        row += 1
+        name = UDF_COLUMNS[argument]
+        plan.put(row, FIRST, Slot(text(INPUT_LABELS[name]), Look(face=Typeface(bold=True))))
+        plan.put(row, INPUT, Slot(typed(example[name], input_role(name)),
+                                  Look(fill=INPUT_FILL, edge=Edge.INPUT, horizontal=Align.RIGHT)))
+        plan.validations.append((input_validation(name, agreement_ids), address(row, INPUT)))
+        plan.put(row, ARGUMENT, Slot(text(argument), Look(face=Typeface(9, color=GREY, name="Courier New"),
+                                                          horizontal=Align.LEFT, indent=1)))
+        cells[name] = address(row, INPUT, absolute=True)
+        layout[f"input {name}"] = address(row, INPUT)
+    refs = native_refs(cells, agreement_refs)
+    plain = {name: ref.replace("$", "") for name, ref in cells.items()}
+    args = ",".join(plain[UDF_COLUMNS[a]] for a in UDF_ARGUMENTS if a != "pay_frequency")
+    return Case(refs, args, ",".join(plain[UDF_COLUMNS[a]] for a in UDF_ARGUMENTS)), row
+
+
+def _headers(plan: SheetPlan, row: int, first: int, words: tuple[str, ...]) -> None:
+    for k, word in enumerate(words):
+        plan.put(row, first + k, Slot(text(word), HEAD))
+
+
+def _total(plan: SheetPlan, band: int, case: Case, layout: dict) -> int:
+    """SEVERANCE_TOTAL beside the native cash total; returns the last row."""
+    plan.band(band, FIRST, LAST, "SEVERANCE_TOTAL: cash severance, (i) + (ii) + (iii)")
+    call = f"SEVERANCE_TOTAL({case.args})"
+    plan.put(band + 1, FIRST, Slot(text("=" + call), CAPTION))   # shown as text, never run
+    _headers(plan, band + 2, FIRST, ("figure", "function", "native formula", "check"))
+    row = band + 3
+    plan.put(row, FIRST, Slot(text("cash_total")))
+    udf = plan.put(row, FIRST + 1, Slot(formula(call, Role.MONEY), Look(face=Typeface(bold=True, color=UDF_BLUE))))
+    native = plan.put(row, FIRST + 2, Slot(formula(F.cash_total(case.refs), Role.MONEY), NATIVE))
+    layout["cash_total"] = native
+    plan.put(row, FIRST + 3, Slot(formula(check(udf, native)), CHECK))
+    plan.rule_below(row, FIRST, FIRST + 3)
+    return row
+
+
+def _breakdown(plan: SheetPlan, band: int, case: Case, layout: dict) -> int:
+    """SEVERANCE_BREAKDOWN spilled, and beside each row its native amount and due date; returns
+    the last row."""
+    plan.band(band, FIRST, LAST, "SEVERANCE_BREAKDOWN: clauses (i)-(iv), totals and status")
+    call = f"SEVERANCE_BREAKDOWN({case.args})"
+    plan.put(band + 1, FIRST, Slot(text(f"{{={call}}}"), CAPTION))
+    first, width = band + 2, len(BREAKDOWN_COLUMNS)
+    due = {**COMPONENT_DATES, "cash_total": "lump_sum_due_date", "total_value": None}
+    rows = 1 + len(due) + 1   # the header, the figures, the status
+    spilled(plan, first, rows, BREAKDOWN_COLUMNS, {"amount": Role.MONEY, "due_date": Role.DATE}, call)
+    basis = FIRST + width - 1
+    for r in range(first + 1, first + rows):
+        slot = plan.slots[(r, basis)]
+        plan.slots[(r, basis)] = slot._replace(look=udf_look(wrap=True, vertical=Align.TOP))
+        plan.heights[r] = 24
+    amount_col, native = FIRST + BREAKDOWN_COLUMNS.index("amount"), FIRST + width + 1
+    _headers(plan, first, native, ("native amount", "native due date", "check"))
+    for k, (key, date) in enumerate(due.items()):
+        r = first + 1 + k
+        layout[f"breakdown {key}"] = plan.put(r, native, Slot(formula(case.refs[key], Role.MONEY), NATIVE))
+        if date:
+            layout[f"breakdown {key} due"] = plan.put(r, native + 1, Slot(formula(
+                f'IF({case.refs["eligible"]},{getattr(F, date)(case.refs)},"")', Role.DATE), NATIVE))
+        plan.put(r, native + 2, Slot(formula(check(address(r, amount_col), address(r, native))), CHECK))
+    status = first + rows - 1
+    layout["breakdown status"] = plan.put(status, native, Slot(formula(F.status(case.refs)), NATIVE))
+    label = address(status, FIRST + BREAKDOWN_COLUMNS.index("label"))
+    plan.put(status, native + 2, Slot(formula(check(label, address(status, native), money=False)), CHECK))
+    return status
+
+
+def _schedule(plan: SheetPlan, band: int, case: Case, agreement: Agreement, layout: dict) -> int:
+    """SEVERANCE_SCHEDULE spilled, with its payment count and sum beside it, each checked
+    against the native figure; returns the last row."""
+    plan.band(band, FIRST, LAST, "SEVERANCE_SCHEDULE: every payment, in date order")
+    call = f"SEVERANCE_SCHEDULE({case.schedule_args})"
+    plan.put(band + 1, FIRST, Slot(text(f"{{={call}}}"), CAPTION))
+    first = band + 2
+    rows = 1 + 2 + schedule_rows(agreement)   # the header, two lump sums, the installments
+    roles = {c: Role.DATE for c in UDF_SCHEDULE_COLUMNS if c.endswith("date")}
+    spilled(plan, first, rows, UDF_SCHEDULE_COLUMNS, {**roles, "amount": Role.MONEY}, call)
+    amount_col = FIRST + UDF_SCHEDULE_COLUMNS.index("amount")
+    amounts = span(first + 1, amount_col, first + rows - 1, amount_col)
+    label = FIRST + len(BREAKDOWN_COLUMNS) + 1
+    figures = (("payments", F.payment_count({**case.refs, "installments": F.installments(case.refs)}),
+                Role.COUNT, f"COUNT({amounts})"),
+               ("sum of payments", case.refs["cash_total"], Role.MONEY, f'SUMIF({amounts},"<>#N/A")'))
+    for k, (words, expression, role, udf) in enumerate(figures):
+        r = first + k
+        plan.put(r, label, Slot(text(words), HEAD))
+        native = plan.put(r, label + 1, Slot(formula(expression, role), NATIVE))
+        layout[f"schedule {words}"] = native
+        plan.put(r, label + 2, Slot(formula(check(udf, native, role is Role.MONEY,
+                                                  spilled_at=address(first, FIRST))), CHECK))
+    return first + rows - 1
+
+
+def _table(plan: SheetPlan, band: int, agreement_refs, layout: dict) -> int:
+    """SEVERANCE_TABLE over a small case table, then the same cases with native formulas;
+    returns the last row."""
+    plan.band(band, FIRST, LAST, "SEVERANCE_TABLE: a whole case table at once")
+    head = band + 1
+    _headers(plan, head, FIRST, CASE_COLUMNS)
+    for n, case in enumerate(DEMO_CASES, start=1):
+        for k, name in enumerate(CASE_COLUMNS):
+            fmt = CASE_FORMATS.get(name) if name != "employee_id" else None
+            plan.put(head + n, FIRST + k, Slot(typed(case.get(name), input_role(name)),
+                                               Look(face=Typeface(9), fill=INPUT_FILL, edge=Edge.RULE,
+                                                    number_format=fmt)))
+    last = head + len(DEMO_CASES)
+    table = span(head, FIRST, last, FIRST + len(CASE_COLUMNS) - 1)
+    call = f"SEVERANCE_TABLE({table})"
+    plan.put(last + 1, FIRST, Slot(text(f"{{={call}}}"), CAPTION))
+    first = last + 2
+    roles = {**{c: Role.MONEY for c in MONEY_RESULTS}, **{c: Role.DATE for c in DATE_RESULTS},
+             "bonus_proration": Role.FRACTION}
+    spilled(plan, first, 1 + len(DEMO_CASES), CALC_COLUMNS, roles, call)
+    top = first + len(DEMO_CASES) + 2
+    plan.put(top, FIRST, Slot(text("The same cases with native formulas"),
+                              Look(face=Typeface(10, bold=True, color=NAVY))))
+    _headers(plan, top + 1, FIRST, ("employee_id", "status", "cash_total", "total_value", "check"))
+    cash = FIRST + CALC_COLUMNS.index("cash_total")
+    small_grey = Look(face=Typeface(9, color=GREY))
+    for n in range(1, len(DEMO_CASES) + 1):
+        r, source = top + 1 + n, head + n
+        cells = {name: f"${letter(FIRST + k)}{source}" for k, name in enumerate(CASE_COLUMNS)}
+        refs = native_refs(cells, agreement_refs)
+        plan.put(r, FIRST, Slot(formula(cells["employee_id"]), small_grey))
+        plan.put(r, FIRST + 1, Slot(formula(F.status(refs)), small_grey))
+        native = plan.put(r, FIRST + 2, Slot(formula(refs["cash_total"], Role.MONEY), small_grey))
+        plan.put(r, FIRST + 3, Slot(formula(refs["total_value"], Role.MONEY), small_grey))
+        plan.put(r, FIRST + 4, Slot(formula(check(address(first + n, cash), native)), CHECK))
+        plan.rule_below(r, FIRST, FIRST + 4)
+        layout[f"table {n}"] = address(source, FIRST)
+        layout[f"table {n} native"] = address(r, FIRST)
+    last = top + 1 + len(DEMO_CASES)
+    plan.highlights.append(Highlight(span(1, FIRST, last, column("V")), f'{address(1, FIRST)}="DIFFERS"',
+                                     color=ALERT, bold=True))
+    return last
+
+
+def plan_functions(agreement: Agreement) -> tuple[list[SheetPlan], dict[str, str]]:
+    """The Functions, Agreement and xlwings.conf sheets; and where the native-formula cells
+    are (figure -> cell), for the test that holds them equal to the engine."""
+    terms, agreement_refs = agreement_sheet(agreement)
+    plan = SheetPlan(SHEET, WIDTHS, grid_lines=False, page=Page(landscape=True))
+    plan.put(1, FIRST, Slot(text("Severance functions"), Look(face=Typeface(18, bold=True, color=NAVY))))
+    plan.heights[1] = 26
+    plan.put(2, FIRST, Slot(text("The add-in's Excel functions on one case and on a small case table, each "
+                                 "beside the native formula of the same figure."),
+                            Look(face=Typeface(10, bold=True, color=GREY))))
+    plan.put(3, FIRST, Slot(text("Blue cells call the add-in (Windows Excel with xlwings; the xlwings.conf "
+                                 "sheet points it at addin.udfs). Without it they show #NAME? and the check "
+                                 f"column says \"{CHECK_NOTE}\"; the grey cells are native formulas and "
+                                 "always calculate."), Look(face=Typeface(9, italic=True, color=GREY))))
+    layout: dict[str, str] = {}
+    case, row = _case(plan, 5, agreement, agreement_refs, layout)
+    row = _total(plan, row + 2, case, layout)
+    row = _breakdown(plan, row + 2, case, layout)
+    row = _schedule(plan, row + 2, case, agreement, layout)
+    _table(plan, row + 2, agreement_refs, layout)
+    plan.active_cell = layout[f"input {UDF_COLUMNS[UDF_ARGUMENTS[0]]}"]
+    return [plan, terms, _xlwings_conf()], layout
+
+
+def _xlwings_conf() -> SheetPlan:
+    """The settings the xlwings add-in reads for this workbook: key in A, value in B."""
+    conf = SheetPlan(CONF_SHEET, {"A": 16, "B": 14})
+    conf.put(1, column("A"), Slot(text("UDF Modules"), BARE))
+    conf.put(1, column("B"), Slot(text("addin.udfs"), BARE))
+    conf.put(1, column("D"), Slot(text("Settings the xlwings add-in reads for this workbook: the Python "
+                                       "module whose functions the blue cells call."),
+                                  Look(face=Typeface(9, italic=True, color=GREY))))
+    return conf
+
+
+def build_functions(path: str | Path, agreement: Agreement | None = None) -> dict[str, str]:
+    """Write the functions demo; returns where its native-formula cells are (figure -> cell)."""
+    agreement = agreement or builtin_agreements()[DEFAULT_AGREEMENT_ID]
+    plans, layout = plan_functions(agreement)
+    book = new_book()
+    for plan in plans:
+        write_sheet(book, plan)
+    save(book, path)
+    return layout
