@@ -51,5 +51,6 @@ MONEY_FORMAT = '"$"#,##0.00'
 PLAIN_MONEY_FORMAT = "#,##0.00"
 DATE_FORMAT = "yyyy-mm-dd"
 FRACTION_FORMAT = "0.000000"
+DECIMAL_FORMAT = "0.######"   # a decimal as typed: as many places as it has, up to six
 COUNT_FORMAT = "0"
 TEXT_FORMAT = "@"
