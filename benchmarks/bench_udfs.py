@@ -166,7 +166,7 @@ def _measure(n_rows: int, repeats: int, growth=()) -> list[dict]:
         {"name": "SEVERANCE_TOTAL, one case", "value": total_us, "unit": "µs",
          "note": f"distinct cases, optionals empty; median of {repeats} runs"},
         {"name": "SEVERANCE_TOTAL / ADD", "value": total_us / add_us, "unit": "x",
-         "note": f"target <= 2x: {met(total_us / add_us <= 2)} (see README, Excel functions: Speed)"},
+         "note": f"target <= 2x: {met(total_us / add_us <= 2)} (see docs/excel-functions.md, Speed)"},
         {"name": "no-op with SEVERANCE_TOTAL's 8 arguments / ADD", "value": noop_us / add_us, "unit": "x",
          "note": "xlwings' dispatch alone, before any severance work"},
         {"name": f"SEVERANCE_TOTAL over {n_rows:,}-row columns, one call", "value": lifted_med,

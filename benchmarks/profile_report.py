@@ -1,6 +1,6 @@
 """Where the time of `severance report` goes: the stages of writing the workbook, timed without a
 profiler (median of --repeats runs), and optionally a profile (cProfile, or pyinstrument when it
-is installed) of one write. The README (Benchmarks) reports its output at 10,000 cases.
+is installed) of one write. docs/benchmarks.md says how to run it.
 
     .venv/bin/python benchmarks/profile_report.py [--cases 10000] [--repeats 3]
         [--profile cprofile|pyinstrument]
