@@ -8,24 +8,24 @@ import sys
 from typing import Sequence
 
 from . import finance, report, workbooks
-from .cases import CaseFileError, load_cases
+from .cases import CaseFileError, DateOrder, How, load_cases
 from .results import payroll
 from .results.output import OutputError, write_table
 from .results.tables import calc_frame, schedule_frame
 from .rules.engine import compute
 from .rules.terms import TermsError, load_agreements
 
-EXIT_OK, EXIT_USAGE = 0, 2
+EXIT_OK, EXIT_REJECTED, EXIT_USAGE = 0, 1, 2
 
 
 def _write_results(args, table, sheet: str) -> int:
     """Read, validate and compute the cases, then write one result table (calc or schedule)."""
     agreements = load_agreements(args.terms)
-    cases = load_cases(args.cases, agreements)
+    cases = load_cases(args.cases, agreements, **case_options(args))
     payouts = compute(cases, agreements)
     write_table(table(cases, payouts), args.out, refuse=(args.cases,), sheet=sheet)
-    _summary(args, payouts)
-    return EXIT_OK
+    say_reading(cases)
+    return _summary(args, payouts)
 
 
 def _calc(args) -> int:
@@ -56,12 +56,31 @@ def _payroll_options(args) -> payroll.PayrollOptions:
                                   args.apply_409a_delay)
 
 
-def _summary(args, payouts) -> None:
-    if args.out is None:
-        return
-    counts = {s: int((payouts.status == s).sum()) for s in ("paid", "no_severance", "rejected")}
+def _summary(args, payouts) -> int:
+    """The summary line; exit status 1 when any row is rejected (a payroll script can tell)."""
+    counts = {st: int((payouts.status == st).sum()) for st in ("paid", "no_severance", "rejected")}
     print(f"{len(payouts)} input rows: {counts['paid']} paid, {counts['no_severance']} no severance, "
-          f"{counts['rejected']} rejected -> {args.out}", file=sys.stderr)
+          f"{counts['rejected']} rejected -> {args.out or 'standard output'}", file=sys.stderr)
+    return EXIT_REJECTED if counts["rejected"] else EXIT_OK
+
+
+def say_reading(cases) -> None:
+    """What the run did to read the file: the sheet and header row, renamed columns, and
+    every mapping applied (the report's run sheet lists the same, from cases.reading)."""
+    reading = cases.reading
+    if reading is None:
+        return
+    for note in reading.notes:
+        print(f"severance: {note}", file=sys.stderr)
+    for a in reading.applied:
+        if a.how is not How.RENAMED and (a.how is not How.SPELLING or a.rows):
+            print(f"severance: {a.column}: {a.read_as!r} read as {a.became} by {a.how.value} "
+                  f"({a.rows} row{'s' * (a.rows != 1)})", file=sys.stderr)
+
+
+def case_options(args) -> dict:
+    """The reading options of `common` as load_cases' keyword arguments."""
+    return {"case_map": args.map, "sheet": args.sheet, "date_order": args.date_order}
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -73,6 +92,13 @@ def build_parser() -> argparse.ArgumentParser:
     def common(p):
         p.add_argument("cases", help="case table: .csv, .xlsx or .parquet, one row per employee case")
         p.add_argument("--terms", metavar="FILE", help="TOML file of [[agreement]] tables to add")
+        p.add_argument("--map", metavar="FILE", help="TOML map of an HR export: [columns] headers, "
+                       "[values.<column>] codes, [dates] order, [input] sheet (docs/agreements.md)")
+        p.add_argument("--sheet", metavar="NAME", help=".xlsx: the sheet to read (default: the "
+                       "first holding the cases)")
+        p.add_argument("--date-order", metavar="MDY|DMY|YMD", type=str.upper,
+                       choices=[o.name for o in DateOrder],
+                       help="how to read slash or dot dates such as 3/5/2024")
 
     calc = sub.add_parser("calc", help="one row of payouts per case (status, (i)-(iv), totals, dates)")
     common(calc)

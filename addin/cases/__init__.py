@@ -4,9 +4,14 @@ May import addin.rules only.
 """
 
 from .columns import CASE_COLUMNS, FIRST_YEAR, LAST_YEAR, MONEY_COLUMNS, REQUIRED_COLUMNS
-from .reading import CaseFileError, normalize_column, prepare_frame, read_case_file
-from .validation import from_records, load_cases, validate
+from .errors import CaseFileError, MapError
+from .headers import normalize_column
+from .mapping import Applied, CaseMap, DateOrder, How, Reading, load_map
+from .reading import prepare_frame, prepare_table, read_case_file, read_cases
+from .spelling import spelling_key
+from .validation import case_map_of, from_records, load_cases, validate
 
 __all__ = ["CASE_COLUMNS", "FIRST_YEAR", "LAST_YEAR", "MONEY_COLUMNS", "REQUIRED_COLUMNS",
-           "CaseFileError", "normalize_column", "prepare_frame", "read_case_file",
-           "from_records", "load_cases", "validate"]
+           "CaseFileError", "MapError", "normalize_column", "Applied", "CaseMap", "DateOrder", "How",
+           "Reading", "load_map", "prepare_frame", "prepare_table", "read_case_file", "read_cases",
+           "spelling_key", "case_map_of", "from_records", "load_cases", "validate"]

@@ -3,16 +3,23 @@ hostile or broken file from exhausting memory or running code: size, archive and
 
 from __future__ import annotations
 
+import csv
+import io
 import itertools
-import re
 import stat
 import zipfile
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
 
-from .columns import REQUIRED_COLUMNS
+from .columns import CARRIED_PREFIX, HEADER_SEARCH_ROWS, REQUIRED_COLUMNS
+from .errors import CaseFileError
+from .headers import (NO_MAP, Headers, find_header, header_text, missing_columns,
+                      normalize_column, resolve_headers)
+from .mapping import CaseMap, How, Reading
+from .spelling import spelling_key
 
 MAX_FILE_BYTES = 200 * 1024 * 1024
 MAX_XLSX_UNPACKED_BYTES = 1024 * 1024 * 1024
@@ -22,12 +29,18 @@ MAX_XLSX_PART_RATIO = 100
 EXCEL_MAX_ROWS = 1_048_576  # the most rows an Excel sheet can hold
 
 
-class CaseFileError(Exception):
-    """A case file that cannot be used at all (unreadable, or a required column missing)."""
+CSV_HEAD_CHARS = 1 << 20  # the header is looked for in the first MiB of a CSV text
+
+__all__ = ["CaseFileError", "normalize_column", "prepare_frame", "prepare_table", "read_case_file",
+           "read_cases", "check_xlsx_archive"]
 
 
-def normalize_column(name: object) -> str:
-    return re.sub(r"[\s\-]+", "_", str(name).strip().lower())
+class SourceTable(NamedTuple):
+    """A file's table as read: the cells under the export's headers, and where they were."""
+    frame: pd.DataFrame
+    rows: np.ndarray | None     # each data row's number in the file (None: 1, 2, ...)
+    header_row: int             # the file's row of the header (0: the format has none)
+    sheet: str | None
 
 
 def _check_size(path: Path) -> None:
@@ -44,7 +57,7 @@ def _check_size(path: Path) -> None:
                             f"limited to {MAX_FILE_BYTES // 2**20} MiB")
 
 
-def _read_csv(path: Path) -> pd.DataFrame:
+def _decode(path: Path) -> str:
     raw = path.read_bytes()
     if raw[:2] in (b"\xff\xfe", b"\xfe\xff"):
         raise CaseFileError(f"{path}: UTF-16 text (Excel's \"Unicode Text\"); save it as CSV UTF-8")
@@ -52,22 +65,61 @@ def _read_csv(path: Path) -> pd.DataFrame:
         raise CaseFileError(f"{path}: not a text CSV file (it contains binary data); save it as "
                             "CSV UTF-8 or XLSX")
     try:
-        text = raw.decode("utf-8-sig")
+        return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise CaseFileError(f"{path}: not UTF-8 text (byte {exc.start}); save it as CSV UTF-8") from None
-    import io
+
+
+def _csv_head(text: str, sep: str) -> tuple[list[list[str]], list[int]]:
+    """The first records of a CSV text, and the line each ends on (csv counts quoted breaks)."""
+    reader = csv.reader(io.StringIO(text[:CSV_HEAD_CHARS]), delimiter=sep)
+    records, ends = [], []
+    try:
+        for record in itertools.islice(reader, HEADER_SEARCH_ROWS):
+            records.append(record)
+            ends.append(reader.line_num)
+    except csv.Error:
+        pass  # a field longer than csv allows: not a header; pandas judges the file
+    return records, ends
+
+
+def _csv_layout(path: Path, text: str, case_map: CaseMap) -> tuple[str, int, list[str]]:
+    """(delimiter, lines above the header, the header): the first delimiter under which one of
+    the first rows holds the required columns."""
     first_line = text.split("\n", 1)[0]
-    sep = ","
-    if "," not in first_line:
-        for candidate in (";", "\t", "|"):
-            if candidate in first_line:
-                sep = candidate
-                break
+    usual = next((c for c in (";", "\t", "|") if "," not in first_line and c in first_line), ",")
+    for sep in dict.fromkeys((usual, ",", ";", "\t", "|")):
+        records, ends = _csv_head(text, sep)
+        found = find_header(records, case_map)
+        if found is not None:
+            return sep, ends[found - 1] if found else 0, records[found]
+    if not text.strip():
+        raise CaseFileError(f"{path}: not a readable CSV table: the file is empty")
+    raise CaseFileError(f"{path}: {missing_columns(_csv_head(text, usual)[0], case_map)}")
+
+
+def _csv_rows(frame: pd.DataFrame, text: str, header_line: int) -> np.ndarray:
+    """Each record's line in the file: a quoted cell holding line breaks spans several lines."""
+    lines = np.ones(len(frame), dtype=np.int64)
+    if '"' in text:
+        for column in frame.columns:
+            lines += frame[column].str.count("\n").to_numpy(dtype=np.int64)
+    start = np.zeros(len(frame), dtype=np.int64)
+    np.cumsum(lines[:-1], out=start[1:])
+    return header_line + 1 + start
+
+
+def _read_csv(path: Path, case_map: CaseMap) -> SourceTable:
+    text = _decode(path)
+    sep, above, header = _csv_layout(path, text, case_map)
     try:
         frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, sep=sep,
-                            skipinitialspace=False, engine="c")
+                            skipinitialspace=False, engine="c", skiprows=above,
+                            skip_blank_lines=False)
     except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError) as exc:
         raise CaseFileError(f"{path}: not a readable CSV table: {str(exc).splitlines()[0]}") from None
+    if len(header) == frame.shape[1]:
+        frame.columns = header  # the header as written (pandas renames repeated names)
     # A file cut short (a copy or download interrupted) ends mid-row, without a line break: the
     # cut row would compute from partial cells (a salary of 24 for 240000). Its last line, when
     # it holds no quoted field, is a whole record, so its fields can simply be counted.
@@ -76,7 +128,7 @@ def _read_csv(path: Path) -> pd.DataFrame:
             and last.count(sep) + 1 < frame.shape[1]:
         raise CaseFileError(f"{path}: the last line has {last.count(sep) + 1} of {frame.shape[1]} "
                             "columns and no line break: the file looks cut short; save or copy it again")
-    return frame
+    return SourceTable(frame, _csv_rows(frame, text, above + 1), above + 1, None)
 
 
 def check_xlsx_archive(path: Path) -> None:
@@ -108,7 +160,39 @@ def check_xlsx_archive(path: Path) -> None:
         raise CaseFileError(f"{path}: not a valid .xlsx workbook (damaged or not a zip archive)") from None
 
 
-def _read_xlsx(path: Path) -> pd.DataFrame:
+def _sheet_head(sheet) -> list[tuple]:
+    if not hasattr(sheet, "iter_rows"):
+        return []  # a chart sheet
+    return list(itertools.islice(sheet.iter_rows(values_only=True), HEADER_SEARCH_ROWS))
+
+
+def _choose_sheet(path: Path, book, case_map: CaseMap):
+    """(sheet, index of its header row): the sheet named, or the first holding the cases."""
+    if case_map.sheet is not None:
+        names = {spelling_key(n): n for n in reversed(book.sheetnames)}
+        name = case_map.sheet if case_map.sheet in book.sheetnames else names.get(spelling_key(case_map.sheet))
+        if name is None:
+            raise CaseFileError(f"{path}: no sheet {case_map.sheet!r}; its sheets are "
+                                f"{', '.join(map(repr, book.sheetnames))}")
+        head = _sheet_head(book[name])
+        found = find_header(head, case_map)
+        if found is None:
+            raise CaseFileError(f"{path}, sheet {name!r}: {missing_columns(head, case_map)}")
+        return book[name], found
+    heads = {}
+    for name in book.sheetnames:
+        heads[name] = _sheet_head(book[name])
+        found = find_header(heads[name], case_map)
+        if found is not None:
+            return book[name], found
+    first = book.sheetnames[0]
+    others = f" (nor does any of the other sheets, {', '.join(map(repr, book.sheetnames[1:]))})" \
+        if len(book.sheetnames) > 1 else ""
+    raise CaseFileError(f"{path}, sheet {first!r}: {missing_columns(heads[first], case_map)}{others}; "
+                        "name the sheet with --sheet")
+
+
+def _read_xlsx(path: Path, case_map: CaseMap) -> SourceTable:
     import openpyxl
     check_xlsx_archive(path)
     try:
@@ -117,71 +201,85 @@ def _read_xlsx(path: Path) -> pd.DataFrame:
         raise CaseFileError(f"{path}: not a readable .xlsx workbook: {type(exc).__name__}: "
                             f"{str(exc).splitlines()[0] if str(exc) else ''}") from None
     try:
-        names = {name.lower(): name for name in book.sheetnames}
-        sheet = book[names.get("cases", book.sheetnames[0])]
-        rows = sheet.iter_rows(values_only=True)
-        header = next(rows, None)
-        if header is None:
-            raise CaseFileError(f"{path}: the sheet {sheet.title!r} is empty")
+        sheet, found = _choose_sheet(path, book, case_map)
+        header = _sheet_head(sheet)[found]
         width = len(header)
         while width and header[width - 1] in (None, ""):
             width -= 1
+        rows = sheet.iter_rows(min_row=found + 2, values_only=True)
         data = [tuple(r[:width]) + (None,) * (width - len(r))
-                for r in itertools.islice(rows, EXCEL_MAX_ROWS - 1)]
+                for r in itertools.islice(rows, EXCEL_MAX_ROWS - found - 1)]
         if next(rows, None) is not None:
-            raise CaseFileError(f"{path}: the sheet {sheet.title!r} has more than "
-                                f"{EXCEL_MAX_ROWS:,} rows, the most an Excel sheet holds")
+            raise CaseFileError(f"{path}, sheet {sheet.title!r}: more than {EXCEL_MAX_ROWS:,} "
+                                "rows, the most an Excel sheet holds")
     except CaseFileError:
         raise
     except Exception as exc:
         raise CaseFileError(f"{path}: not a readable .xlsx workbook: {type(exc).__name__}") from None
     finally:
         book.close()
-    columns = ["" if h is None else str(h) for h in header[:width]]
-    return pd.DataFrame(data, columns=columns, dtype=object)
+    frame = pd.DataFrame(data, columns=[header_text(h) for h in header[:width]], dtype=object)
+    return SourceTable(frame, np.arange(found + 2, found + 2 + len(frame)), found + 1, sheet.title)
 
 
-def _read_parquet(path: Path) -> pd.DataFrame:
+def _read_parquet(path: Path, case_map: CaseMap) -> SourceTable:
     try:
-        return pd.read_parquet(path)
+        frame = pd.read_parquet(path)
     except Exception as exc:
         raise CaseFileError(f"{path}: not a readable Parquet file: {type(exc).__name__}") from None
+    # A Parquet table has no header row: its rows are numbered from 1.
+    return SourceTable(frame, None, 0, None)
 
 
-def read_case_file(path: str | Path) -> pd.DataFrame:
-    """The case table as read, column names normalized; CaseFileError when unusable."""
+READERS = {".csv": _read_csv, ".txt": _read_csv, ".xlsx": _read_xlsx, ".xlsm": _read_xlsx,
+           ".parquet": _read_parquet, ".pq": _read_parquet}
+
+
+def read_cases(path: str | Path, case_map: CaseMap = NO_MAP) -> tuple[pd.DataFrame, Reading]:
+    """The case table as read (see prepare_table), and how it was read; CaseFileError when the
+    file cannot be used at all."""
     p = Path(path)
     _check_size(p)
     suffix = p.suffix.lower()
-    readers = {".csv": _read_csv, ".txt": _read_csv, ".xlsx": _read_xlsx, ".xlsm": _read_xlsx,
-               ".parquet": _read_parquet, ".pq": _read_parquet}
-    if suffix not in readers:
+    if suffix not in READERS:
         raise CaseFileError(f"{p}: unsupported file type {suffix or '(none)'!r}; use .csv, .xlsx or .parquet")
     try:
-        frame = readers[suffix](p)
+        table = READERS[suffix](p, case_map)
     except MemoryError:
         raise CaseFileError(f"{p}: too large to read into memory") from None
     except OSError as exc:
         raise CaseFileError(f"{p}: cannot read the case file: {exc.strerror or exc}") from None
-    return prepare_frame(frame, str(p))
+    source = f"{p}, sheet {table.sheet!r}" if table.sheet else str(p)
+    frame, headers = prepare_table(table.frame, source, case_map, table.rows)
+    above = max(table.header_row - 1, 0)
+    notes = [f"read {source}"
+             + (f": the header is on row {table.header_row}, {above} row{'s' * (above != 1)} "
+                "above it skipped" if above else "")]
+    notes += [f"the input column {a.read_as!r} is carried as {a.became} (the results have a "
+              f"column {a.became[len(CARRIED_PREFIX):]!r})" for a in headers.applied if a.how is How.RENAMED]
+    rows = len(frame)
+    applied = tuple(a._replace(rows=rows) for a in headers.applied)
+    return frame, Reading(source, table.sheet, table.header_row, above, headers.headers, applied,
+                          tuple(notes))
 
 
-def prepare_frame(frame: pd.DataFrame, source: str = "case table") -> pd.DataFrame:
-    """Normalize column names, check required columns, drop wholly blank rows (keeping each
-    remaining row's position in the file as source_row)."""
-    columns = [normalize_column(c) for c in frame.columns]
-    seen: dict[str, str] = {}
-    for original, name in zip(frame.columns, columns):
-        if name in seen and name:
-            raise CaseFileError(f"{source}: columns {seen[name]!r} and {original!r} both mean {name!r}")
-        seen[name] = str(original)
+def read_case_file(path: str | Path, case_map: CaseMap = NO_MAP) -> pd.DataFrame:
+    """The case table as read, column names resolved; CaseFileError when unusable."""
+    return read_cases(path, case_map)[0]
+
+
+def prepare_table(frame: pd.DataFrame, source: str = "case table", case_map: CaseMap = NO_MAP,
+                  rows: np.ndarray | None = None) -> tuple[pd.DataFrame, Headers]:
+    """Name the columns (case-table names, extra columns as read, colliding ones input_<name>),
+    check the required columns, drop wholly blank rows, and number each remaining row as the
+    file does (`rows`; 1, 2, ... for a table without one) in source_row."""
+    headers = resolve_headers(list(frame.columns), case_map, source)
+    missing = [c for c in REQUIRED_COLUMNS if c not in headers.names]
+    if missing:
+        raise CaseFileError(f"{source}: {missing_columns([list(frame.columns)], case_map)}")
     frame = frame.copy()
-    frame.columns = columns
-    for column in REQUIRED_COLUMNS:
-        if column not in frame.columns:
-            raise CaseFileError(f"{source}: required column {column!r} is missing "
-                                f"(found: {', '.join(c for c in columns if c) or 'no columns'})")
-    frame.insert(0, "source_row", np.arange(1, len(frame) + 1))
+    frame.columns = list(headers.names)
+    frame.insert(0, "source_row", np.arange(1, len(frame) + 1) if rows is None else rows)
     # Fully blank rows are not cases (an .xlsx often carries formatted empty rows).
     blank = np.ones(len(frame), dtype=bool)
     for column in frame.columns[1:]:
@@ -195,4 +293,10 @@ def prepare_frame(frame: pd.DataFrame, source: str = "case table") -> pd.DataFra
             break  # the usual case: no blank row, and most columns never looked at
     if blank.any():
         frame = frame[~blank].reset_index(drop=True)
-    return frame
+    return frame, headers
+
+
+def prepare_frame(frame: pd.DataFrame, source: str = "case table", case_map: CaseMap = NO_MAP,
+                  rows: np.ndarray | None = None) -> pd.DataFrame:
+    """prepare_table's frame."""
+    return prepare_table(frame, source, case_map, rows)[0]

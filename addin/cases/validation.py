@@ -14,17 +14,23 @@ import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
-from ..rules.calendar import DAY, FREQUENCY_CODES, PAY_FREQUENCIES
+from ..rules.calendar import FREQUENCY_CODES, PAY_FREQUENCIES
 from ..rules.case import REASONS, CaseTable
 from ..rules.money import MAX_CENTS, decimal_to_cents, format_cents, to_decimal
 from ..rules.terms import DEFAULT_AGREEMENT_ID, Agreement
-from .columns import CASE_COLUMNS, FIRST_YEAR, LAST_YEAR, MONEY_COLUMNS
+from .codes import read_codes, read_flags
+from .columns import CASE_COLUMNS, MONEY_COLUMNS
+from .dates import parse_dates
+from .headers import NO_MAP
+from .mapping import CaseMap, DateOrder, Reading, check_agreements, load_map
 from .payroll_columns import check_payroll_columns
-from .reading import prepare_frame, read_case_file
+from .reading import prepare_frame, read_cases
+from .spelling import spelling_key
 
 DUPLICATE_ROWS_LISTED = 10  # rows named in a duplicate-id message
-_TRUE = {"true", "t", "yes", "y", "1", "1.0"}
-_FALSE = {"false", "f", "no", "n", "0", "0.0", ""}
+# A row without an id holding one of these words is a totals row an export added, not a case.
+TOTAL_WORDS = ("total", "totals", "grandtotal", "subtotal", "sum")
+Problems = list[list[tuple[str, str]]]   # per row: (case-table column, message); '' = the row
 
 
 # ---------------------------------------------------------------------------------------------
@@ -57,7 +63,7 @@ def _as_text(series: pd.Series) -> pd.Series:
 _MONEY_RE = r"-?\d{1,15}(\.\d{0,2})?"
 
 
-def parse_money(text: pd.Series, column: str, errors: list[list[str]], notes: list[list[str]],
+def parse_money(text: pd.Series, column: str, errors: Problems, notes: Problems,
                 required: bool) -> tuple[np.ndarray, np.ndarray]:
     """(cents, present) of a money column; records a message for every bad cell."""
     n = len(text)
@@ -76,57 +82,23 @@ def parse_money(text: pd.Series, column: str, errors: list[list[str]], notes: li
         try:
             d = to_decimal(original)
         except ValueError as exc:
-            errors[k].append(f"{column}: {exc}")
+            errors[k].append((column, f"{exc}; write an amount such as 240000.00"))
             continue
         if abs(d) * 100 > MAX_CENTS:
-            errors[k].append(f"{column}: {original[:40]!r} is beyond the largest amount accepted "
-                             f"({format_cents(MAX_CENTS)})")
+            errors[k].append((column, f"{original[:40]!r} is beyond the largest amount accepted "
+                                      f"({format_cents(MAX_CENTS)})"))
             continue
         cents[k] = decimal_to_cents(d)
         if d != Decimal(int(cents[k])) / 100:
-            notes[k].append(f"{column} {original} rounded to {format_cents(cents[k])}")
+            notes[k].append((column, f"{original} rounded to {format_cents(cents[k])}"))
     too_big = np.abs(cents) > MAX_CENTS
     for k in np.flatnonzero(too_big & simple):
-        errors[k].append(f"{column}: {text.iat[k][:40]!r} is beyond the largest amount accepted "
-                         f"({format_cents(MAX_CENTS)})")
+        errors[k].append((column, f"{text.iat[k][:40]!r} is beyond the largest amount accepted "
+                                  f"({format_cents(MAX_CENTS)})"))
     if required:
         for k in np.flatnonzero(blank):
-            errors[k].append(f"{column}: required, but blank")
+            errors[k].append((column, "required, but blank"))
     return cents, ~blank
-
-
-_DATE_RE = r"\d{4}-\d{2}-\d{2}(?:[ T]00:00(?::00(?:\.0+)?)?)?"
-
-
-def parse_dates(text: pd.Series, column: str, errors: list[list[str]]) -> np.ndarray:
-    n = len(text)
-    out = np.full(n, np.datetime64("NaT"), dtype=DAY)
-    shaped = text.str.fullmatch(_DATE_RE).to_numpy(dtype=bool)
-    if shaped.any():
-        parsed = pd.to_datetime(text[shaped].str.slice(0, 10), format="%Y-%m-%d", errors="coerce")
-        out[shaped] = parsed.to_numpy(dtype="datetime64[ns]").astype(DAY)
-    blank = (text == "").to_numpy()
-    for k in np.flatnonzero(blank):
-        errors[k].append(f"{column}: required, but blank")
-    for k in np.flatnonzero(~blank & ~shaped):
-        errors[k].append(f"{column}: {text.iat[k][:40]!r} is not a date; write it as YYYY-MM-DD")
-    for k in np.flatnonzero(shaped & np.isnat(out)):
-        errors[k].append(f"{column}: {text.iat[k][:10]!r} is not a real calendar date")
-    years = out.astype("datetime64[Y]").astype(np.int64) + 1970
-    for k in np.flatnonzero(~np.isnat(out) & ((years < FIRST_YEAR) | (years > LAST_YEAR))):
-        errors[k].append(f"{column}: {text.iat[k][:10]!r} is outside {FIRST_YEAR}-{LAST_YEAR}")
-        out[k] = np.datetime64("NaT")
-    return out
-
-
-def parse_flags(text: pd.Series, column: str, errors: list[list[str]]) -> tuple[np.ndarray, np.ndarray]:
-    """(value, blank) of a true/false column."""
-    lowered = text.str.lower()
-    value = lowered.isin(_TRUE).to_numpy()
-    known = value | lowered.isin(_FALSE).to_numpy()
-    for k in np.flatnonzero(~known):
-        errors[k].append(f"{column}: {text.iat[k][:40]!r} is not true or false")
-    return value, (text == "").to_numpy()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -162,38 +134,11 @@ def _describe(column: str, value: object) -> str:
     return str(value)[:40]
 
 
-def validate(frame: pd.DataFrame, agreements: Mapping[str, Agreement],
-             default_agreement: str = DEFAULT_AGREEMENT_ID) -> CaseTable:
-    """Parse and check every cell of a prepared case frame (see prepare_frame)."""
-    n = len(frame)
-    errors: list[list[str]] = [[] for _ in range(n)]
-    notes: list[list[str]] = [[] for _ in range(n)]
-    text = {c: (_as_text(frame[c]) if c in frame.columns else pd.Series([""] * n, dtype=object))
-            for c in CASE_COLUMNS}
-    for c in text:
-        text[c] = text[c].reset_index(drop=True)
 
-    money = {}
-    present = {}
-    for column in MONEY_COLUMNS:
-        money[column], present[column] = parse_money(text[column], column, errors, notes,
-                                                     required=column == "base_salary")
-    termination_date = parse_dates(text["termination_date"], "termination_date", errors)
-    consented, consent_blank = parse_flags(text["consented_to_change"], "consented_to_change", errors)
-
-    reason = text["termination_reason"].str.lower().str.replace(r"[\s\-]+", "_", regex=True)
-    agreement = text["agreement"].where(text["agreement"] != "", default_agreement)
-    default_freq = agreement.map(lambda a: agreements[a].default_pay_frequency if a in agreements
-                                 else "semimonthly")
-    frequency = text["pay_frequency"].str.lower()
-    frequency = frequency.where(frequency != "", default_freq)
-
-    parsed = pd.DataFrame({
-        "employee_id": text["employee_id"], "termination_reason": reason,
-        **money, "pay_frequency": frequency, "agreement": agreement,
-    })
+def _schema_errors(parsed: pd.DataFrame, agreement_ids: tuple[str, ...], text: Mapping[str, pd.Series],
+                   present: Mapping[str, np.ndarray], errors: Problems) -> None:
     try:
-        _schema(tuple(sorted(agreements))).validate(parsed, lazy=True)
+        _schema(agreement_ids).validate(parsed, lazy=True)
     except pa.errors.SchemaErrors as exc:
         failures = exc.failure_cases
         for column, check, index, value in zip(failures["column"], failures["check"],
@@ -203,46 +148,134 @@ def validate(frame: pd.DataFrame, agreements: Mapping[str, Agreement],
             k = int(index)
             if column in MONEY_COLUMNS and not present[column][k]:
                 continue
-            if any(e.startswith(f"{column}:") for e in errors[k]):
+            if any(c == column for c, _ in errors[k]):
                 continue  # already named: a cell that did not parse is not checked again
             if column == "termination_reason" and text[column].iat[k] == "":
-                errors[k].append(f"{column}: required, but blank")
+                errors[k].append((column, "required, but blank"))
             elif column == "employee_id":
-                errors[k].append(f"{column}: {check}")
+                errors[k].append((column, check))
             else:
-                errors[k].append(f"{column}: {_describe(column, value)!r} {check}")
+                errors[k].append((column, f"{_describe(column, value)!r} {check}"))
 
-    ids = text["employee_id"]
+
+def _duplicate_ids(ids: pd.Series, source_row: np.ndarray, errors: Problems) -> None:
     duplicated = (ids.duplicated(keep=False) & (ids != "")).to_numpy()
-    if duplicated.any():
-        rows_by_id: dict[str, list[int]] = {}
-        for k in np.flatnonzero(duplicated):
-            rows_by_id.setdefault(ids.iat[k], []).append(int(frame["source_row"].iat[k]))
-        # One message per id, naming a few of its rows: listing every row on every row would
-        # grow as rows squared (a file of one id repeated 20,000 times needed gigabytes).
-        message = {}
-        for key, rows in rows_by_id.items():
-            shown = ", ".join(map(str, rows[:DUPLICATE_ROWS_LISTED]))
-            more = len(rows) - DUPLICATE_ROWS_LISTED
-            message[key] = (f"employee_id: {key[:40]!r} appears on rows {shown}"
-                            f"{f' and {more} more' if more > 0 else ''}; each case needs its own id")
-        for k in np.flatnonzero(duplicated):
-            errors[k].append(message[ids.iat[k]])
+    if not duplicated.any():
+        return
+    rows_by_id: dict[str, list[int]] = {}
+    for k in np.flatnonzero(duplicated):
+        rows_by_id.setdefault(ids.iat[k], []).append(int(source_row[k]))
+    # One message per id, naming a few of its rows: listing every row on every row would
+    # grow as rows squared (a file of one id repeated 20,000 times needed gigabytes).
+    message = {}
+    for key, rows in rows_by_id.items():
+        shown = ", ".join(map(str, rows[:DUPLICATE_ROWS_LISTED]))
+        more = len(rows) - DUPLICATE_ROWS_LISTED
+        message[key] = (f"{key[:40]!r} appears on rows {shown}"
+                        f"{f' and {more} more' if more > 0 else ''}; each case needs its own id")
+    for k in np.flatnonzero(duplicated):
+        errors[k].append(("employee_id", message[ids.iat[k]]))
 
-    good_reason_blank = (reason == "good_reason").to_numpy() & consent_blank
-    for k in np.flatnonzero(good_reason_blank):
-        notes[k].append("consented_to_change is blank: read as no prior consent to the change")
 
-    check_payroll_columns(frame, errors, notes)
-    source_row = frame["source_row"].to_numpy(dtype=np.int64)
-    order = {c: i for i, c in enumerate(CASE_COLUMNS)}
-    by_column = lambda m: order.get(m.split(":", 1)[0], len(order))  # noqa: E731
-    with_row = tuple(tuple(f"row {r}, {m}" for m in sorted(e, key=by_column))
+def _totals_rows(frame: pd.DataFrame, ids: pd.Series, money: Mapping[str, np.ndarray],
+                 present: Mapping[str, np.ndarray], errors: Problems) -> np.ndarray:
+    """Rows without an id that hold a "Total" label or the sums of the rows above: each is
+    rejected as what it is, with that one message."""
+    keys = ids.map(spelling_key)
+    no_id = ((ids == "") | keys.isin(TOTAL_WORDS)).to_numpy()
+    totals = np.zeros(len(ids), dtype=bool)
+    if not no_id.any():
+        return totals
+    has_id = ~no_id
+    above = {c: np.cumsum(np.where(has_id, money[c], 0)) for c in MONEY_COLUMNS}
+    for k in np.flatnonzero(no_id):
+        cells = [spelling_key(v) for v in frame.iloc[k].to_numpy()[1:] if isinstance(v, str)]
+        label = next((v for v in cells if v.startswith(TOTAL_WORDS)), None)
+        sums = [c for c in MONEY_COLUMNS if present[c][k] and money[c][k] > 0
+                and money[c][k] == above[c][k] and has_id[:k].sum() > 1]
+        if label or sums:
+            why = [f"labelled {label!r}"] if label else []
+            why += [f"{c} {format_cents(money[c][k])} is the sum of the rows above" for c in sums[:1]]
+            errors[k][:] = [("", f"a totals row, not a case ({'; '.join(why)})")]
+            totals[k] = True
+    return totals
+
+
+def _labels(reading: Reading | None) -> dict[str, str]:
+    """Each column as the message names it: the export's header, and the case-table name
+    where they differ."""
+    headers = reading.headers if reading is not None else {}
+    return {c: (f"{h} ({c})" if h and h != c else c) for c, h in headers.items()}
+
+
+def _render(errors: Problems, notes: Problems, source_row: np.ndarray,
+            reading: Reading | None) -> tuple[tuple[tuple[str, ...], ...], tuple[tuple[str, ...], ...]]:
+    labels = _labels(reading)
+    order = {c: i for i, c in enumerate(("", *CASE_COLUMNS))}
+
+    def message(column: str, text: str, joint: str) -> str:
+        return f"{labels.get(column, column)}{joint}{text}" if column else text
+
+    def position(problem: tuple[str, str]) -> int:
+        return order.get(problem[0], len(order))
+
+    with_row = tuple(tuple(f"row {r}, {message(c, m, ': ')}" for c, m in sorted(e, key=position))
                      for r, e in zip(source_row, errors))
+    said = tuple(tuple(message(c, m, " ") for c, m in x) for x in notes)
+    return with_row, said
+
+
+def validate(frame: pd.DataFrame, agreements: Mapping[str, Agreement],
+             default_agreement: str = DEFAULT_AGREEMENT_ID, *, case_map: CaseMap = NO_MAP,
+             reading: Reading | None = None) -> CaseTable:
+    """Parse and check every cell of a prepared case frame (see prepare_frame); `reading`
+    (how the file was read) names the columns as the export does and is kept on the table."""
+    n = len(frame)
+    errors: Problems = [[] for _ in range(n)]
+    notes: Problems = [[] for _ in range(n)]
+    text = {c: (_as_text(frame[c]) if c in frame.columns else pd.Series([""] * n, dtype=object))
+            for c in CASE_COLUMNS}
+    for c in text:
+        text[c] = text[c].reset_index(drop=True)
+    source_row = frame["source_row"].to_numpy(dtype=np.int64)
     agreement_ids = tuple(sorted(agreements))
+    check_agreements(case_map, agreement_ids)
+
+    money, present = {}, {}
+    for column in MONEY_COLUMNS:
+        money[column], present[column] = parse_money(text[column], column, errors, notes,
+                                                     required=column == "base_salary")
+    termination_date, applied = parse_dates(text["termination_date"], "termination_date",
+                                            case_map.date_order, source_row, errors, notes)
+    consented, consent_blank, flags_applied = read_flags(text["consented_to_change"],
+                                                         "consented_to_change", case_map, errors)
+    reason, reasons_applied = read_codes(text["termination_reason"], "termination_reason",
+                                         REASONS, case_map, errors)
+    agreement, agreements_applied = read_codes(text["agreement"], "agreement", agreement_ids,
+                                               case_map, errors, "is not a known agreement")
+    agreement = agreement.where(agreement != "", default_agreement)
+    default_freq = agreement.map({a: agreements[a].default_pay_frequency for a in agreements}) \
+        .fillna("semimonthly")
+    frequency, frequencies_applied = read_codes(text["pay_frequency"], "pay_frequency",
+                                                PAY_FREQUENCIES, case_map, errors)
+    frequency = frequency.where(frequency != "", default_freq)
+    applied += reasons_applied + frequencies_applied + agreements_applied + flags_applied
+
+    parsed = pd.DataFrame({"employee_id": text["employee_id"], "termination_reason": reason,
+                           **money, "pay_frequency": frequency, "agreement": agreement})
+    _schema_errors(parsed, agreement_ids, text, present, errors)
+    ids = text["employee_id"]
+    _duplicate_ids(ids, source_row, errors)
+    check_payroll_columns(frame, errors, notes)
+    _totals_rows(frame, ids, money, present, errors)
+    for k in np.flatnonzero((reason == "good_reason").to_numpy() & consent_blank):
+        notes[k].append(("consented_to_change", "is blank: read as no prior consent to the change"))
+
+    with_row, said = _render(errors, notes, source_row, reading)
+    if reading is not None:
+        reading = reading._replace(applied=reading.applied + applied)
     agreement_code = pd.Index(agreement_ids).get_indexer(agreement).astype(np.int64)
     frequency_code = pd.Index(PAY_FREQUENCIES).get_indexer(frequency).astype(np.int64)
-    valid = np.fromiter((not e for e in errors), dtype=bool, count=n)
     return CaseTable(
         source_row=source_row,
         employee_id=ids.to_numpy(dtype=object),
@@ -258,13 +291,14 @@ def validate(frame: pd.DataFrame, agreements: Mapping[str, Agreement],
         consented_to_change=consented,
         agreement=agreement.to_numpy(dtype=object),
         errors=with_row,
-        notes=tuple(tuple(x) for x in notes),
-        valid=valid,
+        notes=said,
+        valid=np.fromiter((not e for e in errors), dtype=bool, count=n),
         has_notes=np.fromiter((bool(x) for x in notes), dtype=bool, count=n),
         frequency_code=np.where(frequency_code >= 0, frequency_code, FREQUENCY_CODES["semimonthly"]),
         agreement_code=agreement_code,
         agreement_ids=agreement_ids,
         raw=frame,
+        reading=reading,
     )
 
 
@@ -275,5 +309,19 @@ def from_records(records: Sequence[Mapping[str, object]], agreements: Mapping[st
     return validate(prepare_frame(frame, "cases"), agreements, default_agreement)
 
 
-def load_cases(path: str | Path, agreements: Mapping[str, Agreement]) -> CaseTable:
-    return validate(read_case_file(path), agreements)
+def case_map_of(case_map: str | Path | CaseMap | None = None, sheet: str | None = None,
+                date_order: str | DateOrder | None = None) -> CaseMap:
+    """The map file (a path, or one already loaded), with --sheet and --date-order over it."""
+    loaded = case_map if isinstance(case_map, CaseMap) else \
+        NO_MAP if case_map is None else load_map(case_map)
+    return loaded.with_options(sheet=sheet, date_order=date_order)
+
+
+def load_cases(path: str | Path, agreements: Mapping[str, Agreement], *,
+               case_map: str | Path | CaseMap | None = None, sheet: str | None = None,
+               date_order: str | DateOrder | None = None) -> CaseTable:
+    """The cases of a file, read with its map file (`case_map`) and the command line's --sheet
+    and --date-order; `CaseTable.reading` says how it was read and every mapping applied."""
+    chosen = case_map_of(case_map, sheet, date_order)
+    frame, reading = read_cases(path, chosen)
+    return validate(frame, agreements, case_map=chosen, reading=reading)

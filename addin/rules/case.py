@@ -40,6 +40,9 @@ class CaseTable:
     agreement_code: np.ndarray          # index into agreement_ids (-1: unknown agreement)
     agreement_ids: tuple[str, ...]
     raw: pd.DataFrame = field(repr=False)   # the cells as read, for exceptions and carry-through
+    # How the file was read (addin.cases.mapping.Reading: sheet, header row, every mapping
+    # applied); None for cases not read from a file.
+    reading: object = field(default=None, repr=False)
 
     def __len__(self) -> int:
         return len(self.source_row)

@@ -21,7 +21,9 @@ def errors_of(agreements, **overrides):
 @pytest.mark.parametrize("column, value, expected", [
     ("employee_id", "", "employee_id: required, but blank"),
     ("termination_date", "2023-02-29", "'2023-02-29' is not a real calendar date"),
-    ("termination_date", "07/01/2024", "is not a date; write it as YYYY-MM-DD"),
+    ("termination_date", "next week", "'next week' is not a date; write it as YYYY-MM-DD"),
+    ("termination_date", "07/01/2024", "declare the date order: --date-order MDY or DMY"),
+    ("termination_date", "07/01/24", "has a two-digit year"),
     ("termination_date", "", "termination_date: required, but blank"),
     ("termination_date", "1899-12-31", "is outside 1950-2149"),
     ("termination_reason", "layoff", "'layoff' must be one of without_cause"),
@@ -75,7 +77,7 @@ def test_column_names_match_case_and_space_insensitively(tmp_path, agreements):
 def test_missing_required_column_stops_with_a_clear_message(tmp_path, agreements):
     path = tmp_path / "cases.csv"
     pd.DataFrame([GOOD]).drop(columns="base_salary").to_csv(path, index=False)
-    with pytest.raises(CaseFileError, match="required column 'base_salary' is missing"):
+    with pytest.raises(CaseFileError, match="required column 'base_salary' .*is missing"):
         load_cases(path, agreements)
 
 
@@ -89,7 +91,7 @@ def test_xlsx_cells_keep_their_types_exactly(tmp_path, agreements):
     sheet.append([1002, dt.date(2024, 3, 1), "for_cause", 250000, 0, 0, 0])
     book.save(path)
     cases = load_cases(path, agreements)
-    assert len(cases) == 2 and list(cases.source_row) == [1, 3]
+    assert len(cases) == 2 and list(cases.source_row) == [2, 4]  # the sheet's own row numbers
     assert cases.base_salary[0] == 20000010 and cases.prior_year_bonus_declared[0] == 100001
     assert cases.monthly_benefits_cost[0] == 7 and cases.employee_id[1] == "1002"
     assert str(cases.termination_date[0]) == "2024-02-29"
