@@ -127,6 +127,21 @@ def machine() -> str:
             f"{platform.system()} {platform.release()}, Python {platform.python_version()}")
 
 
+def source() -> str:
+    """The code measured: its commit, and whether the add-in or benchmarks had uncommitted changes."""
+    import subprocess
+    try:
+        commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True,
+                                text=True, timeout=30).stdout.strip()
+        dirty = subprocess.run(["git", "status", "--porcelain", "--", "addin", "benchmarks"], cwd=ROOT,
+                               capture_output=True, text=True, timeout=30).stdout.strip()
+    except (OSError, subprocess.TimeoutExpired):
+        return "code outside git"
+    if not commit:
+        return "code outside git"
+    return f"commit {commit}" + (" with uncommitted changes" if dirty else "")
+
+
 def _shown(value) -> str:
     if isinstance(value, (int, float)) and abs(value) >= 100:
         return f"{value:,.0f}"
@@ -151,7 +166,7 @@ def document(rows: list[dict], quick: bool, minutes: float, load_before: str, lo
         f"*Written by `benchmarks/run.py` (`make bench`) on {time.strftime('%Y-%m-%d %H:%M %Z')}; "
         "do not edit by hand, run it again.*",
         "",
-        f"This is {mode} of {minutes:.0f} min on {machine()}. Load average (1/5/15 min) "
+        f"This is {mode} of {minutes:.0f} min, of {source()}, on {machine()}. Load average (1/5/15 min) "
         f"{load_before} at the start, {load_after} at the end. Versions: {_versions()}.",
         "",
         "Every figure is one run's measurement on that machine, and every comparison (\"4.0x ours\", "
