@@ -21,11 +21,14 @@ def severance(*args, cwd=None):
 
 def test_calc_sample_to_stdout_accounts_for_every_row(sample_cases_path):
     result = severance("calc", sample_cases_path)
-    assert result.returncode == 0, result.stderr
     out = pd.read_csv(__import__("io").StringIO(result.stdout), dtype=str, keep_default_na=False)
+    rejected = int((out["status"] == "rejected").sum())
+    assert rejected and result.returncode == 1, result.stderr  # rejected rows: exit status 1
+    assert f"{rejected} rejected -> standard output" in result.stderr
     source = pd.read_csv(sample_cases_path, dtype=str, keep_default_na=False)
     assert list(out.columns) == list(CALC_COLUMNS)
-    assert list(out["source_row"].astype(int)) == list(range(1, len(source) + 1))
+    # Each row numbered as the file does: the header is line 1, the first case line 2.
+    assert list(out["source_row"].astype(int)) == list(range(2, len(source) + 2))
     assert list(out["employee_id"]) == list(source["employee_id"])
     counts = out["status"].value_counts().to_dict()
     assert sum(counts.values()) == len(source)
@@ -39,8 +42,8 @@ def test_calc_sample_to_stdout_accounts_for_every_row(sample_cases_path):
 def test_calc_writes_every_format_with_the_same_rows(tmp_path, sample_cases_path, suffix):
     out = tmp_path / f"payouts{suffix}"
     result = severance("calc", sample_cases_path, "-o", out)
-    assert result.returncode == 0, result.stderr
-    assert "input rows" in result.stderr
+    assert result.returncode == 1, result.stderr  # the sample holds rejected rows
+    assert "input rows" in result.stderr and "5 rejected" in result.stderr
     if suffix == ".csv":
         frame = pd.read_csv(out, dtype=str, keep_default_na=False)
     elif suffix == ".json":
@@ -58,7 +61,7 @@ def test_calc_writes_every_format_with_the_same_rows(tmp_path, sample_cases_path
 
 def test_schedule_lists_every_payment(tmp_path, sample_cases_path):
     out = tmp_path / "schedule.csv"
-    assert severance("schedule", sample_cases_path, "-o", out).returncode == 0
+    assert severance("schedule", sample_cases_path, "-o", out).returncode == 1
     schedule = pd.read_csv(out, dtype=str)
     calc = pd.read_csv(__import__("io").StringIO(severance("calc", sample_cases_path).stdout), dtype=str,
                        keep_default_na=False)

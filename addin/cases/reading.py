@@ -252,9 +252,9 @@ def read_cases(path: str | Path, case_map: CaseMap = NO_MAP) -> tuple[pd.DataFra
     source = f"{p}, sheet {table.sheet!r}" if table.sheet else str(p)
     frame, headers = prepare_table(table.frame, source, case_map, table.rows)
     above = max(table.header_row - 1, 0)
-    notes = [f"read {source}"
-             + (f": the header is on row {table.header_row}, {above} row{'s' * (above != 1)} "
-                "above it skipped" if above else "")]
+    notes = [f"read {source}" + (f": the header is on row {table.header_row}, {above} "
+                                  f"row{'s' * (above != 1)} above it skipped" if above else "")
+             ] if above or table.sheet else []
     notes += [f"the input column {a.read_as!r} is carried as {a.became} (the results have a "
               f"column {a.became[len(CARRIED_PREFIX):]!r})" for a in headers.applied if a.how is How.RENAMED]
     rows = len(frame)
