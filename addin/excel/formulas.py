@@ -6,17 +6,15 @@ text without the leading '='. The formulas mirror the engine exactly: money is r
 cents with ROUND(...,0) over integer cents, so ties land half away from zero as in the engine.
 Only functions of the Excel 2007 standard are used (no _xlfn. prefix needed anywhere).
 
-`refs` keys: termination_date, termination_reason, base_salary, prior_year_bonus_declared,
-prior_year_bonus_paid, monthly_benefits_cost, pay_frequency, consented_to_change (inputs) and
-salary_continuation_months, bonus_floor_fraction, benefits_continuation_months,
-lump_sum_due_days, biweekly_anchor, holiday_dates (agreement parameters).
-Outputs may be referenced through the same keys once placed (salary_continuation, ...).
-CALC_CELLS gives the formula of every `severance calc` column as a report places it.
+`refs` maps each name a formula reads to a reference: INPUTS (case cells), PARAMETERS (the
+agreement's defined names) and the figures other formula cells compute (salary_continuation,
+...); FORMULAS declares what each formula reads. CALC_CELLS gives the formula of every
+`severance calc` column as a report places it.
 """
 
 from __future__ import annotations
 
-from typing import Mapping
+from typing import Callable, Iterable, Mapping, NamedTuple
 
 Refs = Mapping[str, str]
 
@@ -177,25 +175,6 @@ def payment_count(r: Refs) -> str:
     return f"{r['installments']}+({r['prorated_bonus']}>0)+({r['unpaid_bonus']}>0)"
 
 
-# Which formula computes which `severance calc` column (reports and templates place these).
-OUTPUTS = {
-    "eligible": eligible,
-    "salary_continuation": salary_continuation,
-    "prorated_bonus": prorated_bonus,
-    "unpaid_bonus": unpaid_bonus,
-    "benefits_continuation": benefits_continuation,
-    "cash_total": cash_total,
-    "total_value": total_value,
-    "bonus_proration": bonus_proration,
-    "lump_sum_due_date": lump_sum_due_date,
-    "continuation_end_date": continuation_end_date,
-    "benefits_end_date": benefits_end_date,
-    "installments": installments,
-    "installment_amount": installment_amount,
-    "last_installment_amount": last_installment_amount,
-}
-
-
 # The `severance calc` status and reason columns (added for the shipped calculator).
 
 def status(r: Refs) -> str:
@@ -253,19 +232,19 @@ def first_installment_date(r: Refs) -> str:
             f'{business_day_before(installment_date("1", r), r)},"")')
 
 
-def _paid_bonus_proration(r: Refs) -> str:
+def paid_bonus_proration(r: Refs) -> str:
     return when_paid(r, bonus_proration(r))
 
 
-def _paid_lump_sum_due_date(r: Refs) -> str:
+def paid_lump_sum_due_date(r: Refs) -> str:
     return when_paid(r, lump_sum_due_date(r))
 
 
-def _paid_continuation_end_date(r: Refs) -> str:
+def paid_continuation_end_date(r: Refs) -> str:
     return when_paid(r, continuation_end_date(r))
 
 
-def _paid_benefits_end_date(r: Refs) -> str:
+def paid_benefits_end_date(r: Refs) -> str:
     return when_paid(r, benefits_end_date(r))
 
 
@@ -298,10 +277,10 @@ CALC_CELLS = {
     "benefits_continuation": benefits_continuation,
     "cash_total": cash_total,
     "total_value": total_value,
-    "bonus_proration": _paid_bonus_proration,
-    "lump_sum_due_date": _paid_lump_sum_due_date,
-    "continuation_end_date": _paid_continuation_end_date,
-    "benefits_end_date": _paid_benefits_end_date,
+    "bonus_proration": paid_bonus_proration,
+    "lump_sum_due_date": paid_lump_sum_due_date,
+    "continuation_end_date": paid_continuation_end_date,
+    "benefits_end_date": paid_benefits_end_date,
     "installments": installments,
     "first_installment_date": first_installment_date,
     "installment_amount": installment_amount,
@@ -315,23 +294,127 @@ def pay_frequency_applied(frequency: str, r: Refs) -> str:
     return f"IF(ISBLANK({frequency}),{r['default_pay_frequency']},{frequency})"
 
 
+def _amount_text(ref: str) -> str:
+    """An amount as the engine writes it in words: two places, no thousands separator."""
+    return f'TEXT({ref},"0.00")'
+
+
+def _warning_parts(r: Refs) -> list[str]:
+    """Each warning as "words; " or "", in the engine's order."""
+    from ..results.words import WARNING_WORDS as say
+    t, base, minimum = r["termination_date"], r["base_salary"], r["minimum_base_salary"]
+    declared, paid = r["prior_year_bonus_declared"], r["prior_year_bonus_paid"]
+    return [
+        f'IF({cents(base)}<{cents(minimum)},'
+        f'{text(say["below_minimum"][0])}&{_amount_text(base)}&{text(say["below_minimum"][1])}'
+        f'&{_amount_text(minimum)}&"; ","")',
+        f'IF(AND(NOT(ISBLANK({declared})),{cents(paid)}>{cents(declared)}),'
+        f'{text(say["paid_over_declared"][0])}&{_amount_text(paid)}'
+        f'&{text(say["paid_over_declared"][1])}&{_amount_text(declared)}'
+        f'&{text(say["paid_over_declared"][2])}&"; ","")',
+        f'IF(AND(ISBLANK({declared}),MONTH({t})<3),{text(say["early_undeclared"][0])}&"; ","")',
+    ]
+
+
+def _joined(parts: list[str]) -> str:
+    """Parts that each end in "; " (or are blank), joined without the last "; "."""
+    joined = "&".join(parts)
+    return f'IF(({joined})="","",LEFT({joined},LEN({joined})-2))'
+
+
 def warnings(r: Refs) -> str:
     """The engine's warnings in its words ('; '-separated, blank for none): salary below the
     agreement's minimum, bonus received above the declared one, a termination before March 1
     with no bonus declared. (The engine also notes inputs it rounded to the cent; a formula
-    reads the cell as typed, so it has no such note.)"""
-    from ..results.words import WARNING_WORDS as say
-    t, base = r["termination_date"], r["base_salary"]
-    declared, paid = r["prior_year_bonus_declared"], r["prior_year_bonus_paid"]
-    amount = lambda ref: f'TEXT({ref},"0.00")'  # noqa: E731  two places, as the engine writes
-    parts = (
-        f'IF({cents(base)}<{cents(r["minimum_base_salary"])},'
-        f'{text(say["below_minimum"][0])}&{amount(base)}&{text(say["below_minimum"][1])}'
-        f'&{amount(r["minimum_base_salary"])}&"; ","")',
-        f'IF(AND(NOT(ISBLANK({declared})),{cents(paid)}>{cents(declared)}),'
-        f'{text(say["paid_over_declared"][0])}&{amount(paid)}&{text(say["paid_over_declared"][1])}'
-        f'&{amount(declared)}&{text(say["paid_over_declared"][2])}&"; ","")',
-        f'IF(AND(ISBLANK({declared}),MONTH({t})<3),{text(say["early_undeclared"][0])}&"; ","")',
-    )
-    joined = "&".join(parts)
-    return f'IF(({joined})="","",LEFT({joined},LEN({joined})-2))'
+    reads the cell as typed, so it has no such note: see warnings_with_notes.)"""
+    return _joined(_warning_parts(r))
+
+
+def warnings_with_notes(r: Refs) -> str:
+    """The engine's whole warnings column: warnings(r), then the notes made when the case table
+    was read (r["input_notes"], a text cell such as "base_salary 1.005 rounded to 1.01")."""
+    notes = r["input_notes"]
+    return _joined([*_warning_parts(r), f'IF({notes}="","",{notes}&"; ")'])
+
+
+# ---------------------------------------------------------------------------------------------
+# What each formula reads. A workbook places a formula's inputs (case cells), its agreement
+# parameters (defined names on an agreement sheet) and the figures it reads (other formula
+# cells), and passes its arguments; tests/excel holds each declaration to the formula's text.
+
+INPUTS = ("termination_date", "termination_reason", "base_salary", "prior_year_bonus_declared",
+          "prior_year_bonus_paid", "monthly_benefits_cost", "pay_frequency",
+          "consented_to_change", "input_notes")
+PARAMETERS = ("salary_continuation_months", "bonus_floor_fraction", "benefits_continuation_months",
+              "lump_sum_due_days", "default_pay_frequency", "minimum_base_salary",
+              "biweekly_anchor", "holiday_dates")
+
+
+class Reads(NamedTuple):
+    inputs: tuple[str, ...] = ()
+    parameters: tuple[str, ...] = ()
+    figures: tuple[str, ...] = ()
+    arguments: tuple[str, ...] = ()  # passed before the refs, e.g. installment_date(j, refs)
+
+
+class Formula(NamedTuple):
+    build: Callable[..., str]
+    reads: Reads
+
+
+_T, _F, _B = "termination_date", "pay_frequency", "biweekly_anchor"
+_DECLARED, _RECEIVED = "prior_year_bonus_declared", "prior_year_bonus_paid"
+_PAID = ("eligible",)
+FORMULAS: tuple[Formula, ...] = tuple(Formula(build, Reads(*reads)) for build, *reads in (
+    (eligible, ("termination_reason", "consented_to_change")),
+    (case_status, ("termination_reason", "consented_to_change")),
+    (status, (), (), _PAID),
+    (status_reason, ("termination_reason",), (), _PAID),
+    (salary_continuation, ("base_salary",), ("salary_continuation_months",), _PAID),
+    (prorated_bonus, (_T, _DECLARED, _RECEIVED), ("bonus_floor_fraction",), _PAID),
+    (bonus_proration, (_T,), ("bonus_floor_fraction",)),
+    (paid_bonus_proration, (_T,), ("bonus_floor_fraction",), _PAID),
+    (unpaid_bonus, (_DECLARED, _RECEIVED), (), _PAID),
+    (benefits_continuation, ("monthly_benefits_cost",), ("benefits_continuation_months",), _PAID),
+    (cash_total, (), (), ("salary_continuation", "prorated_bonus", "unpaid_bonus")),
+    (total_value, (), (), ("cash_total", "benefits_continuation")),
+    (lump_sum_due_date, (_T,), ("lump_sum_due_days",)),
+    (paid_lump_sum_due_date, (_T,), ("lump_sum_due_days",), _PAID),
+    (continuation_end_date, (_T,), ("salary_continuation_months",)),
+    (paid_continuation_end_date, (_T,), ("salary_continuation_months",), _PAID),
+    (benefits_end_date, (_T,), ("benefits_continuation_months",)),
+    (paid_benefits_end_date, (_T,), ("benefits_continuation_months",), _PAID),
+    (installments, (_T, _F), ("salary_continuation_months", _B), _PAID),
+    (installment_amount, (), (), ("installments", "salary_continuation")),
+    (last_installment_amount, (), (), ("installments", "salary_continuation", "installment_amount")),
+    (first_payday_number, (_T, _F), (_B,)),
+    (first_installment_date, (_F,), (_B, "holiday_dates"),
+     ("eligible", "installments", "first_payday_number")),
+    (installment_date, (_F,), (_B,), ("first_payday_number",), ("j",)),
+    (installment_payment, (), (), ("installments", "last_installment_amount", "installment_amount"),
+     ("j",)),
+    (payday_date, (_T, _F), (_B,), (), ("j",)),
+    (business_day_before, (), ("holiday_dates",), (), ("date",)),
+    (payment_count, (), (), ("installments", "prorated_bonus", "unpaid_bonus")),
+    (pay_frequency_applied, (), ("default_pay_frequency",), (), ("frequency",)),
+    (warnings, (_T, "base_salary", _DECLARED, _RECEIVED), ("minimum_base_salary",)),
+    (warnings_with_notes, (_T, "base_salary", _DECLARED, _RECEIVED, "input_notes"),
+     ("minimum_base_salary",)),
+))
+_DECLARED_READS = {f.build: f.reads for f in FORMULAS}
+
+
+def reads(build: Callable[..., str]) -> Reads:
+    """What the formula `build` reads (every formula of this module is declared)."""
+    try:
+        return _DECLARED_READS[build]
+    except KeyError:
+        raise KeyError(f"{getattr(build, '__name__', build)!r} is not a declared formula of "
+                       "addin.excel.formulas") from None
+
+
+def parameters_read(builds: Iterable[Callable[..., str]]) -> tuple[str, ...]:
+    """The agreement parameters these formulas read, in PARAMETERS order: the defined names a
+    workbook placing them needs."""
+    wanted = {p for build in builds for p in reads(build).parameters}
+    return tuple(p for p in PARAMETERS if p in wanted)

@@ -15,8 +15,8 @@ from pathlib import Path
 
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 
-MONEY_FORMAT = '"$"#,##0.00'
-DATE_FORMAT = "yyyy-mm-dd"
+from .cells import COUNT_FORMAT, DATE_FORMAT, FRACTION_FORMAT, MONEY_FORMAT, Role
+
 MAX_TEMPLATE_BYTES = 20 * 2**20
 MAX_LOGO_BYTES = 2 * 2**20
 STYLES_SHEET = "Styles"
@@ -42,7 +42,7 @@ class Logo:
 
 @dataclass(frozen=True)
 class ReportStyles:
-    roles: dict[str, Style]
+    roles: dict[Role, Style]
     logo: Logo | None = None
 
 
@@ -51,37 +51,37 @@ _thin = Side(style="thin", color="8EA9DB")
 _TOP = Alignment(vertical="top")  # rows of wrapped text read from their first line
 
 # role: (sample value in the template, what it is used for, default style)
-ROLES: dict[str, tuple[object, str, Style]] = {
-    "title": ("Severance payouts", "sheet titles",
+ROLES: dict[Role, tuple[object, str, Style]] = {
+    Role.TITLE: ("Severance payouts", "sheet titles",
               Style(font=Font(size=14, bold=True, color=_BLUE))),
-    "note": ("44 input rows = 33 paid + 6 no_severance + 5 rejected", "notes and counts under titles",
+    Role.NOTE: ("44 input rows = 33 paid + 6 no_severance + 5 rejected", "notes and counts under titles",
              Style(font=Font(italic=True, color="595959"))),
-    "header": ("cash_total", "column headers",
+    Role.HEADER: ("cash_total", "column headers",
                Style(font=Font(bold=True, color="FFFFFF"),
                      fill=PatternFill("solid", fgColor=_BLUE, bgColor=_BLUE),
                      border=Border(bottom=_thin),
                      alignment=Alignment(vertical="center", wrap_text=True))),
-    "text": ("no_severance", "computed text (status, reason, warnings)", Style(alignment=_TOP)),
-    "long_text": ("row 40, base_salary: '-240000.00' must be greater than 0",
+    Role.TEXT: ("no_severance", "computed text (status, reason, warnings)", Style(alignment=_TOP)),
+    Role.LONG_TEXT: ("row 40, base_salary: '-240000.00' must be greater than 0",
                   "long text that wraps (basis of a line item, reasons of a rejected row)",
                   Style(alignment=Alignment(vertical="top", wrap_text=True))),
-    "input_text": ("Richard Bubenik", "text typed into the case table",
+    Role.INPUT_TEXT: ("Richard Bubenik", "text typed into the case table",
                    Style(font=Font(color="0000FF"), alignment=_TOP)),
-    "input_money": ("200000", "amounts typed into the case table",
+    Role.INPUT_MONEY: ("200000", "amounts typed into the case table",
                     Style(font=Font(color="0000FF"), number_format=MONEY_FORMAT, alignment=_TOP)),
-    "input_date": ("2002-06-30", "dates typed into the case table",
+    Role.INPUT_DATE: ("2002-06-30", "dates typed into the case table",
                    Style(font=Font(color="0000FF"), number_format=DATE_FORMAT, alignment=_TOP)),
-    "money": ("100000", "computed amounts", Style(number_format=MONEY_FORMAT, alignment=_TOP)),
-    "date": ("2002-07-30", "computed dates", Style(number_format=DATE_FORMAT, alignment=_TOP)),
-    "fraction": ("0.5", "the bonus fraction applied", Style(number_format="0.000000", alignment=_TOP)),
-    "count": ("24", "counts and row numbers", Style(number_format="0", alignment=_TOP)),
-    "total": ("1234567.89", "the totals row",
+    Role.MONEY: ("100000", "computed amounts", Style(number_format=MONEY_FORMAT, alignment=_TOP)),
+    Role.DATE: ("2002-07-30", "computed dates", Style(number_format=DATE_FORMAT, alignment=_TOP)),
+    Role.FRACTION: ("0.5", "the bonus fraction applied", Style(number_format=FRACTION_FORMAT, alignment=_TOP)),
+    Role.COUNT: ("24", "counts and row numbers", Style(number_format=COUNT_FORMAT, alignment=_TOP)),
+    Role.TOTAL: ("1234567.89", "the totals row",
               Style(font=Font(bold=True), number_format=MONEY_FORMAT,
                     border=Border(top=Side(style="thin"), bottom=Side(style="double")))),
-    "rejected": ("rejected", "rows of rejected input (fill and font mark the whole row)",
+    Role.REJECTED: ("rejected", "rows of rejected input (fill and font mark the whole row)",
                  Style(font=Font(color="9C0006"), fill=PatternFill("solid", fgColor="FFC7CE",
                                                                     bgColor="FFC7CE"))),
-    "no_severance": ("no_severance", "rows with no severance (fill and font mark the whole row)",
+    Role.NO_SEVERANCE: ("no_severance", "rows with no severance (fill and font mark the whole row)",
                      Style(font=Font(color="7F6000"), fill=PatternFill("solid", fgColor="FFEB9C",
                                                                         bgColor="FFEB9C"))),
 }
@@ -107,18 +107,18 @@ def write_template(path: str | Path) -> None:
     ws = book.active
     ws.title = STYLES_SHEET
     styles = default_styles().roles
-    _apply(ws["A1"], styles["title"]).value = "Report styles"
-    _apply(ws["A2"], styles["note"]).value = (
+    _apply(ws["A1"], styles[Role.TITLE]).value = "Report styles"
+    _apply(ws["A2"], styles[Role.NOTE]).value = (
         "Restyle the sample cells in column B (font, fill, border, alignment, number format) and "
         "save; `severance report CASES -o OUT.xlsx --template this.xlsx` applies them. Keep the "
         "role names in column A.")
     for col, head in zip("ABC", ("role", "sample", "used for")):
-        _apply(ws[f"{col}4"], styles["header"]).value = head
+        _apply(ws[f"{col}4"], styles[Role.HEADER]).value = head
     row = 5
-    for name, (sample, used_for, style) in ROLES.items():
-        ws.cell(row, 1, name)
+    for role, (sample, used_for, style) in ROLES.items():
+        ws.cell(row, 1, role.value)
         cell = _apply(ws.cell(row, 2), style)
-        if style.number_format in (MONEY_FORMAT, "0.000000", "0"):
+        if style.number_format in (MONEY_FORMAT, FRACTION_FORMAT, COUNT_FORMAT):
             cell.value = Decimal(str(sample))
         elif style.number_format == DATE_FORMAT:
             cell.value = dt.date.fromisoformat(str(sample))
@@ -183,13 +183,13 @@ def read_template(path: str | Path) -> ReportStyles:
         name = row[0].value
         if isinstance(name, str) and name.strip() in roles and len(row) > 1:
             cell = row[1]
-            roles[name.strip()] = Style(font=copy(cell.font), fill=copy(cell.fill),
+            roles[Role(name.strip())] = Style(font=copy(cell.font), fill=copy(cell.fill),
                                         border=copy(cell.border), alignment=copy(cell.alignment),
                                         number_format=cell.number_format)
             found += 1
     if not found:
         raise OutputError(f"{p}: no style roles found (column A of a sheet named "
-                          f"{STYLES_SHEET!r} names them: {', '.join(ROLES)})")
+                          f"{STYLES_SHEET!r} names them: {', '.join(r.value for r in ROLES)})")
     return ReportStyles(roles, _read_logo(p))
 
 

@@ -2,45 +2,40 @@
 
 Sheets: Summary (one row per case, live formulas, totals, chart), Line items, Payment schedule,
 Exceptions, Agreement; optionally one statement workbook per paid employee. The engine decides
-every figure; addin.formulas writes every formula; addin.report_layout places the cells; this
-module streams them into openpyxl write-only workbooks, atomically and byte-for-byte repeatably.
+every figure; addin.excel.formulas writes every formula; the sheet modules of addin.report place
+the cells; this module streams them into openpyxl write-only workbooks (through addin.excel.xlsx,
+the only module touching openpyxl's internals), atomically and byte-for-byte repeatably.
 """
 
 from __future__ import annotations
 
 import hashlib
-import os
 import re
-import shutil
 import sys
 import tempfile
-import zipfile
 from copy import copy
 from pathlib import Path
 from typing import Iterable, Mapping
-from xml.sax.saxutils import quoteattr
 
-from openpyxl.cell import WriteOnlyCell
 from openpyxl.chart import BarChart, Reference
 from openpyxl.formatting.rule import FormulaRule
 from openpyxl.styles import PatternFill
-from openpyxl.utils import get_column_letter
-from openpyxl.utils.datetime import to_excel
 from openpyxl.workbook.defined_name import DefinedName
 
 from ..cases import load_cases
+from ..excel.styles import (ReportStyles, default_styles, logo_image, read_template,
+                            require_defusedxml, write_template)
+from ..excel.xlsx import (make_repeatable, new_write_only_book, plan_cell, register_styles,
+                          save_spliced, stream_rows)
 from ..results.output import OutputError, atomic_path
 from ..rules.case import CaseTable
 from ..rules.engine import Payouts, compute
-from .plan import (MAX_SHEET_ROWS, ReportCounts, ReportPlan, SheetPlan, plan_report,
-                            plan_statement)
-from ..excel.styles import (ReportStyles, default_styles, logo_image, read_template,
-                           require_defusedxml, write_template)
 from ..rules.payments import payments
 from ..rules.terms import DEFAULT_AGREEMENT_ID, Agreement, load_agreements
-from ..excel.xlsx import ILLEGAL_XML_CHARACTERS, FIXED_TIME, make_repeatable, new_write_only_book, text_cell
+from .layout import ReportCounts, plan_report
+from .plan import MAX_SHEET_ROWS, ReportPlan, SheetPlan
+from .statement import plan_statement
 
-ZIP_TIME = (1980, 1, 1, 0, 0, 0)  # as workbook.make_repeatable writes
 __all__ = ["build_report", "write_statements", "build_report_template", "add_subcommand",
            "MAX_SHEET_ROWS"]
 
@@ -155,21 +150,20 @@ def write_plan(plan: ReportPlan, path: str | Path, styles: ReportStyles, progres
     # leaves its rows in one place that the next run's clean-up or the user can see.
     with tempfile.TemporaryDirectory(prefix=".severance-report-", dir=Path(path).parent) as scratch:
         splices: dict[str, str] = {}
-        role_styles = style_ids = None
+        style_arrays = style_ids = None
         for number, sheet in enumerate(plan.sheets):
             ws = book.create_sheet(title=sheet.title)
-            if role_styles is None:
-                role_styles = _style_arrays(ws, styles)
-                style_ids = {role: book._cell_styles.add(a) for role, a in role_styles.items()}
+            if style_arrays is None:
+                style_arrays, style_ids = register_styles(book, ws, styles.roles)
             _set_up(ws, sheet, styles)
             rows_path = Path(scratch) / f"rows{number}.xml"
             with open(rows_path, "w", encoding="utf-8", errors="replace", newline="") as rows_file:
-                direct = fast and _stream_rows_directly(ws, style_ids, rows_file)
-                if direct:
-                    splices[ws._writer.out] = str(rows_path)
+                if fast:
+                    splices[stream_rows(ws, style_ids, rows_file.write)] = str(rows_path)
                 done = 0
                 for row in sheet.rows:
-                    ws.append(row if direct else _cells(ws, row, role_styles))
+                    ws.append(row if fast else [None if c is None else plan_cell(ws, c, style_arrays[c.role])
+                                                for c in row])
                     done += 1
                     if done == 5000:
                         bar.update(done)
@@ -179,177 +173,17 @@ def write_plan(plan: ReportPlan, path: str | Path, styles: ReportStyles, progres
         bar.close()
         for name, ref in plan.names:
             book.defined_names[name] = DefinedName(name, attr_text=ref)
-        if splices:
-            _save_repeatable(book, path, splices)
+        if fast:
+            save_spliced(book, path, splices)
         else:
             book.save(path)
             make_repeatable(path)
-
-
-def _stream_rows_directly(ws, style_ids: dict[str, int], rows_file) -> bool:
-    """Let `ws.append(specs)` write the row's XML text to rows_file instead of making cells.
-
-    Hooks the two per-row steps of openpyxl's write-only sheet (values into cells, cells into
-    XML) on this one sheet, leaving its sheetData empty for _save_repeatable to fill; all else
-    (the sheet's head and tail, styles, charts, the package) stays openpyxl's. Returns False,
-    leaving the sheet on the ordinary path, if this openpyxl lacks those steps."""
-    try:
-        ws._get_writer()
-        writer = ws._writer
-        if not callable(getattr(writer, "write_row", None)) or not callable(ws._values_to_row) \
-                or not isinstance(writer.out, str):
-            return False
-    except AttributeError:
-        return False
-    dims = ws.row_dimensions
-    letters = _LETTERS
-    write = rows_file.write
-    # Per cell, the hot loop of a report (millions of cells): the style attribute is made once
-    # per role, a row without dimensions gets its tag directly, and the two character clean-ups
-    # and the escaping are inlined (the same text as clean_text, _XML_UNSAFE and _escape give).
-    style_attr = {role: f'" s="{number}"' for role, number in style_ids.items()}
-    unsafe = _TEXT_UNSAFE.sub
-
-    def write_row(xf, row, row_idx):
-        r = str(row_idx)
-        if row_idx in dims:
-            attrs = {"r": r}
-            attrs.update(dims.get(row_idx, {}))
-            xml = ["<row " + " ".join(f"{k}={quoteattr(str(v))}" for k, v in attrs.items()) + ">"]
-        else:
-            xml = ['<row r="' + r + '">']
-        for col, spec in enumerate(row):
-            if spec is None:
-                continue
-            kind, value, role = spec
-            head = '<c r="' + letters[col] + r + style_attr[role]
-            if kind == "s":
-                # Text is always an inline string: never a formula, whatever it starts with.
-                value = unsafe("\ufffd", value)
-                space = ' xml:space="preserve"' if value != value.strip() else ""
-                value = value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;") \
-                    .replace("\r", "&#13;")
-                xml.append(f'{head} t="inlineStr"><is><t{space}>{value}</t></is></c>')
-            elif kind == "f":
-                value = value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;") \
-                    .replace("\r", "&#13;")
-                xml.append(f"{head}><f>{value}</f></c>")
-            elif kind == "n":
-                xml.append(f'{head} t="n"><v>{value}</v></c>')
-            elif kind == "d":
-                xml.append(f'{head} t="n"><v>{to_excel(value)}</v></c>')
-            elif kind == "b":
-                xml.append(f'{head} t="b"><v>{int(value)}</v></c>')
-            else:
-                raise ValueError(f"unknown cell kind {kind!r}")
-        xml.append("</row>")
-        write("".join(xml))
-
-    ws._values_to_row = lambda values, row_idx: values
-    writer.write_row = write_row
-    return True
-
-
-_LETTERS = [get_column_letter(i) for i in range(1, 16385)]  # column index 0 -> "A"
-# Code points XML 1.0 cannot carry beyond the control characters workbook.clean_text replaces.
-_XML_UNSAFE = re.compile("[\ud800-\udfff\ufffe\uffff]")
-# Both at once, for the rows written directly: clean_text's characters and these.
-_TEXT_UNSAFE = re.compile(f"{ILLEGAL_XML_CHARACTERS.pattern}|{_XML_UNSAFE.pattern}")
-
-
-def _escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\r", "&#13;")
-
-
-class _RepeatableZip(zipfile.ZipFile):
-    """The zip openpyxl saves into: every part gets the fixed zip time and permissions that
-    workbook.make_repeatable gives, and each streamed sheet gets its rows spliced in."""
-
-    def __init__(self, path, splices: dict[str, str]):
-        super().__init__(path, "w", compression=zipfile.ZIP_DEFLATED, allowZip64=True)
-        self._splices = splices
-        self.spliced: set[str] = set()
-
-    @staticmethod
-    def _entry(name: str) -> zipfile.ZipInfo:
-        entry = zipfile.ZipInfo(name, date_time=ZIP_TIME)
-        entry.compress_type = zipfile.ZIP_DEFLATED
-        entry.external_attr = 0o644 << 16
-        return entry
-
-    def writestr(self, zinfo_or_arcname, data, compress_type=None, compresslevel=None):
-        name = getattr(zinfo_or_arcname, "filename", zinfo_or_arcname)
-        super().writestr(self._entry(name), data)
-
-    def write(self, filename, arcname=None, compress_type=None, compresslevel=None):
-        rows = self._splices.get(str(filename))
-        size = os.path.getsize(filename) + (os.path.getsize(rows) if rows else 0)
-        big = size * 1.05 > zipfile.ZIP64_LIMIT
-        with open(filename, "rb") as part, \
-                self.open(self._entry(arcname or str(filename)), "w", force_zip64=big) as out:
-            if rows is None:
-                shutil.copyfileobj(part, out, 1 << 20)
-                return
-            head, found, tail = part.read().partition(b"<sheetData></sheetData>")
-            if not found:
-                raise OutputError(f"internal error: no place for the rows of {arcname}")
-            self.spliced.add(str(filename))
-            out.write(head + b"<sheetData>")
-            with open(rows, "rb") as rows_file:
-                shutil.copyfileobj(rows_file, out, 1 << 20)
-            out.write(b"</sheetData>" + tail)
-
-
-def _save_repeatable(book, path, splices: dict[str, str]) -> None:
-    from openpyxl.writer.excel import ExcelWriter
-    book.properties.created = book.properties.modified = FIXED_TIME
-    archive = _RepeatableZip(path, splices)
-    try:
-        ExcelWriter(book, archive).save()  # closes the archive
-    finally:
-        if archive.fp is not None:
-            archive.close()
-    if archive.spliced != set(splices):  # a different openpyxl: never ship a sheet without rows
-        raise OutputError("internal error: openpyxl did not write every sheet through the "
-                          "report's zip; rerun with an openpyxl 3.1")
 
 
 def _progress(total: int, wanted: bool, unit: str):
     from tqdm import tqdm
     return tqdm(total=total, unit=f" {unit}", file=sys.stderr, mininterval=0.5, leave=False,
                 disable=not (wanted and sys.stderr.isatty()), desc="severance report")
-
-
-def _style_arrays(ws, styles: ReportStyles) -> dict:
-    """Each role's style, registered once; cells then share the style array (no per-cell work)."""
-    out = {}
-    for role, style in styles.roles.items():
-        proto = WriteOnlyCell(ws)
-        proto.font, proto.fill, proto.border = style.font, style.fill, style.border
-        proto.alignment, proto.number_format = style.alignment, style.number_format
-        out[role] = proto._style
-    return out
-
-
-def _cells(ws, row, role_styles) -> list:
-    out = []
-    for spec in row:
-        if spec is None:
-            out.append(None)
-            continue
-        kind, value, role = spec
-        if kind == "s":
-            cell = text_cell(ws, value)  # user text: never a formula, whatever it starts with
-        else:
-            cell = WriteOnlyCell(ws)
-            if kind == "f":
-                cell._value = "=" + value
-            else:
-                cell._value = value
-            cell.data_type = kind
-        cell._style = role_styles[role]
-        out.append(cell)
-    return out
 
 
 def _set_up(ws, sheet: SheetPlan, styles: ReportStyles) -> None:
@@ -387,9 +221,9 @@ def _finish(ws, sheet: SheetPlan, styles: ReportStyles) -> None:
         ws.auto_filter.ref = sheet.autofilter
     if sheet.print_title_rows:
         ws.print_title_rows = sheet.print_title_rows
-    for ref, rule, role in sheet.row_marks:
-        style = styles.roles[role]
-        ws.conditional_formatting.add(ref, FormulaRule(formula=[rule], font=style.font,
+    for mark in sheet.row_marks:
+        style = styles.roles[mark.role]
+        ws.conditional_formatting.add(mark.ref, FormulaRule(formula=[mark.rule], font=style.font,
                                                        fill=_marking_fill(style.fill),
                                                        stopIfTrue=False))
     if sheet.chart is not None:
@@ -420,7 +254,7 @@ def _run(args) -> int:
     if Path(args.cases).suffix.lower() in (".xlsx", ".xlsm") or args.template:
         require_defusedxml()
     styles = read_template(args.template) if args.template else default_styles()
-    cases = load_cases(args.cases, agreements)
+    cases = load_cases(args.cases, agreements, case_map=args.map, sheet=args.sheet, date_order=args.date_order)
     payouts = compute(cases, agreements)
     counts = build_report(cases, payouts, agreements, args.out, source=Path(args.cases).name,
                           styles=styles, refuse=refuse, progress=True)

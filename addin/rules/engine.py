@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from fractions import Fraction
+from functools import partial
 from typing import Mapping
 
 import numpy as np
@@ -134,7 +135,7 @@ def compute(cases: CaseTable, agreements: Mapping[str, Agreement]) -> Payouts:
     # Rejected rows compute on a harmless stand-in date; their results are masked below.
     term = np.where(valid, cases.termination_date, np.datetime64("2000-01-03"))
 
-    table = lambda attribute, dtype, fill: _parameter_table(cases, agreements, attribute, dtype, fill)  # noqa: E731
+    table = partial(_parameter_table, cases, agreements)  # (attribute, dtype, fill) -> per code
     sc_months = table(lambda a: a.salary_continuation_months, np.int64, 0)
     bn_months = table(lambda a: a.benefits_continuation_months, np.int64, 0)
     due_days = table(lambda a: a.lump_sum_due_days, np.int64, 0)
@@ -154,7 +155,10 @@ def compute(cases: CaseTable, agreements: Mapping[str, Agreement]) -> Payouts:
     d_code = (distinct // 4) % n_codes
     d_term = (distinct // (4 * n_codes)).astype("timedelta64[D]") + _EPOCH
     cal = _calendar(d_term, d_code, d_frequency, sc_months, bn_months, due_days, anchor, calendar)
-    spread = lambda values: values[where]  # noqa: E731
+
+    def spread(values: np.ndarray) -> np.ndarray:
+        """A value per distinct date key, as a value per row."""
+        return values[where]
 
     reason = cases.termination_reason
     good_reason = reason == "good_reason"
@@ -194,7 +198,11 @@ def compute(cases: CaseTable, agreements: Mapping[str, Agreement]) -> Payouts:
     why[valid & good_reason & cases.consented_to_change] = GOOD_REASON_CONSENTED
 
     row_minimum = minimum[code]
-    paid_date = lambda values: np.where(eligible, spread(values), nat)  # noqa: E731
+
+    def paid_date(values: np.ndarray) -> np.ndarray:
+        """A date per distinct date key, per row where paid (NaT elsewhere)."""
+        return np.where(eligible, spread(values), nat)
+
     return Payouts(
         status=status, reason_code=why, eligible=eligible, minimum_base_salary=row_minimum,
         warning_flags=_warning_flags(cases, valid, row_minimum, spread(cal.month)),

@@ -30,8 +30,10 @@ from addin.cases import CaseFileError, from_records, load_cases, read_case_file
 from addin.rules.engine import compute
 from addin.results.output import OutputError
 from addin.report.writer import build_report, build_report_template, statement_file_names, write_plan
-from addin.report.plan import (COMPONENTS, LINE_ITEM_COLUMNS, SCHEDULE_COLUMNS, SUMMARY_INPUTS,
-                                 SUMMARY_RESULTS, header_label, plan_report)
+from addin.report.columns import (COMPONENTS, LINE_ITEM_COLUMNS, SCHEDULE_COLUMNS, SUMMARY_INPUTS,
+                                  SUMMARY_RESULTS)
+from addin.report.layout import plan_report
+from addin.report.plan import header_label
 from addin.excel.styles import (ROLES, Logo, default_styles, logo_image, read_template)
 from addin.results.tables import CALC_COLUMNS, calc_frame, line_items, schedule_frame
 from addin.rules.terms import load_agreements, parse_agreements
@@ -43,7 +45,7 @@ HOSTILE = ['=HYPERLINK("http://x","y")', "+1", "-1", "@SUM(A1)", "=1+1", "\t=2+2
 # Functions of the Excel 2007 file format: anything else would need an _xlfn. prefix.
 EXCEL_2007 = {"IF", "OR", "AND", "NOT", "ROUND", "MAX", "MIN", "DATE", "YEAR", "MONTH", "DAY",
               "EOMONTH", "EDATE", "WORKDAY", "INT", "MOD", "INDEX", "MATCH", "SUBTOTAL",
-              "COUNTIF", "COUNTA", "SUM"}
+              "COUNTIF", "COUNTA", "SUM", "TEXT", "LEFT", "LEN", "ISBLANK"}
 
 SECOND_AGREEMENT = """
 [[agreement]]
@@ -349,7 +351,8 @@ def reports(tmp_path_factory, agreements):
     book.save(folder / "edited.xlsx")
     edited_agreements = {**agreements, "savvis-2002-cto": replace(agreements["savvis-2002-cto"],
                                                                   salary_continuation_months=18)}
-    cases = from_records(edited_records, edited_agreements)
+    # Read back as the report's own rows were (rows numbered as the file numbers them).
+    cases = load_cases(write_csv(edited_records, folder / "edited.csv"), edited_agreements)
     built["edited"] = (folder / "edited.xlsx", cases, compute(cases, edited_agreements), edited_agreements)
 
     statements = {p.stem: p for p in (folder / "statements").glob("*.xlsx")}

@@ -1,0 +1,48 @@
+"""The Exceptions sheets: every rejected input row, its cells as read (text) and every reason."""
+
+from __future__ import annotations
+
+from typing import Sequence
+
+import numpy as np
+from openpyxl.utils import get_column_letter
+
+from ..excel.cells import Role
+from ..rules.case import CaseTable
+from .columns import WIDTHS, width
+from .plan import Pages, Row, SheetPlan, header, header_block, number, raw_text, text, wrapped_height
+
+NOTE = ("Every rejected input row, with its cells as read and every reason; fix them in the case "
+        "table and rerun.")
+
+
+def exception_sheets(cases: CaseTable, raw_columns: Sequence[str], pages: Pages,
+                     rejected_rows: np.ndarray, counts_formula: str) -> list[SheetPlan]:
+    names = ("source_row", *raw_columns, "reason_count", "reasons")
+    head = header(names)
+    widths = {get_column_letter(i + 1): width(c, Role.TEXT) for i, c in enumerate(names)}
+    last = get_column_letter(len(names))
+    plans = []
+    for page, title in enumerate(pages.titles):
+        ks = [int(rejected_rows[i]) for i in pages.rows_on(page)]
+
+        def rows(ks=ks):
+            yield from header_block("Exceptions", NOTE, counts_formula, False)
+            yield head
+            for k in ks:
+                raw = cases.raw.iloc[k]
+                out: Row = [number(int(cases.source_row[k]), Role.COUNT)]
+                out.extend(text(raw_text(raw[c]), Role.INPUT_TEXT) for c in raw_columns)
+                reasons = cases.errors[k]
+                out.append(number(len(reasons), Role.COUNT))
+                out.append(text("\n".join(reasons), Role.LONG_TEXT))
+                yield out
+
+        heights = {pages.first_row + i: wrapped_height(["\n".join(cases.errors[k])], WIDTHS["reasons"])
+                   for i, k in enumerate(ks)}
+        header_row = pages.first_row - 1
+        plans.append(SheetPlan(title=title, rows=rows(), row_count=len(ks) + header_row,
+                               widths=widths, freeze=f"C{pages.first_row}",
+                               autofilter=f"A{header_row}:{last}{pages.last_row(page)}",
+                               wide=True, header_row=header_row, row_heights=heights))
+    return plans

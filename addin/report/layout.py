@@ -1,0 +1,91 @@
+"""The payout report as a whole: its sheets in order (Summary, Line items, Payment schedule,
+Exceptions, Agreement), each table on as many pages as Excel's row limit needs, and the defined
+names the formulas read."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Mapping
+
+import numpy as np
+
+from ..cases import CASE_COLUMNS
+from ..excel import formulas as F
+from ..results.tables import CALC_COLUMNS
+from ..rules.case import CaseTable
+from ..rules.engine import NO_SEVERANCE, PAID, REJECTED, Payouts
+from ..rules.payments import payments
+from ..rules.terms import DEFAULT_AGREEMENT_ID, Agreement
+from .agreement import agreement_block, report_years
+from .columns import SUMMARY_RESULTS
+from .exceptions import exception_sheets
+from .line_items import line_item_sheets
+from .plan import MAX_SHEET_ROWS, Pages, ReportPlan, SheetPlan
+from .schedule import FORMULAS as SCHEDULE_FORMULAS
+from .schedule import schedule_sheets
+from .summary import CHART_ROWS, FORMULAS as SUMMARY_FORMULAS
+from .summary import SummaryColumns, summary_sheets
+
+# The rows above a table's headers: title, counts, note (the Summary's logo adds one).
+TABLE_FIRST_ROW = 5
+
+
+@dataclass(frozen=True)
+class ReportCounts:
+    input_rows: int
+    paid: int
+    no_severance: int
+    rejected: int
+    payments: int
+    sheets: tuple[str, ...]
+
+
+def agreements_used(cases: CaseTable, agreements: Mapping[str, Agreement],
+                    default: str) -> list[Agreement]:
+    """The agreements of the valid rows, in order of first appearance (the default if none)."""
+    seen: dict[str, Agreement] = {}
+    for agreement_id in cases.agreement[cases.valid]:
+        if agreement_id not in seen and agreement_id in agreements:
+            seen[agreement_id] = agreements[agreement_id]
+    if not seen and default in agreements:
+        seen[default] = agreements[default]
+    return list(seen.values())
+
+
+def plan_report(cases: CaseTable, payouts: Payouts, agreements: Mapping[str, Agreement], *,
+                source: str = "", default_agreement: str = DEFAULT_AGREEMENT_ID,
+                max_rows: int = MAX_SHEET_ROWS, logo: bool = False) -> tuple[ReportPlan, ReportCounts]:
+    n = len(cases)
+    status = payouts.status
+    counts = {s: int((status == s).sum()) for s in (PAID, NO_SEVERANCE, REJECTED)}
+    used = agreements_used(cases, agreements, default_agreement)
+    block = agreement_block(used, *report_years(cases, payouts),
+                            read=F.parameters_read((*SUMMARY_FORMULAS, *SCHEDULE_FORMULAS)))
+    pay = payments(payouts)
+
+    raw_columns = [c for c in cases.raw.columns if c != "source_row"]
+    extra = [c for c in raw_columns if c and c not in CASE_COLUMNS and c not in SUMMARY_RESULTS
+             and c not in CALC_COLUMNS]
+    columns = SummaryColumns(extra)
+    header_row = TABLE_FIRST_ROW - 1 + (1 if logo else 0)
+    summary = Pages("Summary", n, header_row + 1, max_rows, reserve=1 + CHART_ROWS)
+    paid_rows = np.flatnonzero(payouts.eligible)
+    items = Pages("Line items", 4 * len(paid_rows), TABLE_FIRST_ROW, max_rows)
+    schedule = Pages("Payment schedule", len(pay["case"]), TABLE_FIRST_ROW, max_rows)
+    rejected_rows = np.flatnonzero(status == REJECTED)
+    exceptions = Pages("Exceptions", len(rejected_rows), TABLE_FIRST_ROW, max_rows)
+
+    status_ranges = [summary.data_range(p, columns.letter["status"]) for p in range(len(summary.titles))]
+    counts_formula = F.status_counts(n, status_ranges)
+    note = (f"Agreement: {', '.join(a.id for a in used)}. Source: {source}. Blue cells are the "
+            "case table's inputs; every other figure is a formula over them and the Agreement sheet.")
+    sheets: list[SheetPlan] = [
+        *summary_sheets(cases, payouts, columns, summary, block, counts_formula, note, logo, header_row),
+        *line_item_sheets(cases, payouts, agreements, columns, summary, items, paid_rows),
+        *schedule_sheets(cases, pay, columns, summary, schedule, block),
+        *exception_sheets(cases, raw_columns, exceptions, rejected_rows, counts_formula),
+        block.plan,
+    ]
+    report_counts = ReportCounts(n, counts[PAID], counts[NO_SEVERANCE], counts[REJECTED],
+                                 len(pay["case"]), tuple(s.title for s in sheets))
+    return ReportPlan(sheets, list(block.names)), report_counts

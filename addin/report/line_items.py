@@ -1,0 +1,67 @@
+"""The Line items sheets: one row per clause (i)-(iv) of each paid case, its basis in words and
+its amount and due date as references to the Summary cells that compute them."""
+
+from __future__ import annotations
+
+from typing import Iterator, Mapping
+
+import numpy as np
+from openpyxl.utils import get_column_letter
+
+from ..excel import formulas as F
+from ..excel.cells import Role
+from ..results.tables import COMPONENT_DATES, LineItem, line_items
+from ..rules.case import CaseTable
+from ..rules.engine import Payouts
+from ..rules.terms import Agreement
+from .columns import LINE_ITEM_COLUMNS, width
+from .plan import Pages, SheetPlan, formula, header, header_block, quote, text
+from .summary import SummaryColumns
+
+NOTE = ("One row per clause (i)-(iv) of each paid case: the amount is the Summary's cell, the "
+        "basis says how the engine computed it.")
+_ROLES = {"amount": Role.MONEY, "due_date": Role.DATE}
+
+
+def line_item_sheets(cases: CaseTable, payouts: Payouts, agreements: Mapping[str, Agreement],
+                     columns: SummaryColumns, summary: Pages, pages: Pages,
+                     paid_rows: np.ndarray) -> list[SheetPlan]:
+    head = header(LINE_ITEM_COLUMNS)
+    letters = columns.letter
+
+    def items() -> Iterator[tuple[int, LineItem]]:
+        for k in paid_rows:
+            for item in line_items(cases, payouts, int(k), agreements[cases.agreement[k]]):
+                yield int(k), item
+
+    stream = items()  # one stream across the pages: each page takes the next `count` items
+    widths = {get_column_letter(i + 1): width(c, _ROLES.get(c, Role.TEXT))
+              for i, c in enumerate(LINE_ITEM_COLUMNS)}
+    plans = []
+    for page, title in enumerate(pages.titles):
+        count = len(pages.rows_on(page))
+
+        def rows(count=count):
+            yield from header_block("Line items", NOTE, None, False)
+            yield head
+            for _ in range(count):
+                k, item = next(stream)
+                sheet, row = summary.locate(k)
+                prefix = quote(sheet) + "!"
+                yield [
+                    text(cases.employee_id[k]),
+                    text(cases.employee_name[k]),
+                    text(item.clause), text(item.component), text(item.label),
+                    text(item.basis),
+                    formula(F.shown(f"{prefix}${letters[item.component]}{row}"), Role.MONEY),
+                    formula(F.shown(f"{prefix}${letters[COMPONENT_DATES[item.component]]}{row}"),
+                            Role.DATE),
+                ]
+
+        header_row = pages.first_row - 1
+        plans.append(SheetPlan(title=title, rows=rows(), row_count=count + header_row,
+                               widths=widths, freeze=f"C{pages.first_row}",
+                               autofilter=f"A{header_row}:H{pages.last_row(page)}",
+                               print_title_rows=f"{header_row}:{header_row}",
+                               wide=True, header_row=header_row))
+    return plans

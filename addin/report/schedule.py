@@ -1,0 +1,90 @@
+"""The Payment schedule sheets: every payment of every paid case, each date and amount a formula
+over the case's Summary row (or, on a statement, the Statement sheet)."""
+
+from __future__ import annotations
+
+from typing import Mapping
+
+from openpyxl.utils import get_column_letter
+
+from ..excel import formulas as F
+from ..excel.cells import FormulaTemplate, Role, hole
+from ..rules.case import CaseTable
+from .agreement import AgreementBlock
+from .columns import SCHEDULE_COLUMNS, width
+from .plan import Pages, Row, SheetPlan, formula, header, header_block, number, quote, text
+from .summary import SummaryColumns, summary_refs
+
+NOTE = ("Every payment: nominal_date is the regular payday or the due date; payment_date is the "
+        "business day on or before it (weekends and the agreement's holidays).")
+FORMULAS = (F.installment_date, F.business_day_before, F.installment_payment)
+NOMINAL_DATE_COLUMN = get_column_letter(SCHEDULE_COLUMNS.index("nominal_date") + 1)
+_ROLES = {"amount": Role.MONEY, "nominal_date": Role.DATE, "payment_date": Role.DATE}
+
+
+def schedule_templates(refs: Mapping[str, str]) -> dict[str, FormulaTemplate]:
+    """The formulas of a schedule row over a case's cells `refs`; holes: j (the installment
+    number) and own (the schedule row), besides any the refs carry."""
+    own = f"${NOMINAL_DATE_COLUMN}{hole('own')}"
+    return {name: FormulaTemplate(text_) for name, text_ in {
+        "installment_date": F.installment_date(hole("j"), refs),
+        "payment_date": F.business_day_before(own, refs),
+        "installment_amount": F.installment_payment(hole("j"), refs),
+        "lump_sum_due_date": F.shown(refs["lump_sum_due_date"]),
+        "prorated_bonus": F.shown(refs["prorated_bonus"]),
+        "unpaid_bonus": F.shown(refs["unpaid_bonus"]),
+    }.items()}
+
+
+def schedule_row(templates: Mapping[str, FormulaTemplate], employee_id: str, component: str,
+                 clause: str, j: int, own: int, **case_row: int) -> Row:
+    """One payment: installment j of (i), or (j == 0) the lump sum of `component`; `own` is
+    this row's number, case_row the holes of the case's cells (row=..., on the Summary)."""
+    if j:
+        nominal = templates["installment_date"].fill(j=j, **case_row)
+        amount = templates["installment_amount"].fill(j=j, **case_row)
+    else:
+        nominal = templates["lump_sum_due_date"].fill(**case_row)
+        amount = templates[component].fill(**case_row)
+    return [text(employee_id), text(component), text(clause),
+            number(j, Role.COUNT) if j else None, formula(nominal, Role.DATE),
+            formula(templates["payment_date"].fill(own=own, **case_row), Role.DATE),
+            formula(amount, Role.MONEY)]
+
+
+def schedule_widths() -> dict[str, float]:
+    return {get_column_letter(i + 1): width(c, _ROLES.get(c, Role.TEXT))
+            for i, c in enumerate(SCHEDULE_COLUMNS)}
+
+
+def schedule_sheets(cases: CaseTable, pay: Mapping, columns: SummaryColumns, summary: Pages,
+                    pages: Pages, block: AgreementBlock) -> list[SheetPlan]:
+    """`pay` is rules.payments.payments(payouts): one entry per payment, ordered by case."""
+    head = header(SCHEDULE_COLUMNS)
+    templates = schedule_templates(summary_refs(columns, block, hole("sheet") + "!"))
+    per_sheet: dict[str, dict[str, FormulaTemplate]] = {}
+    case, component, clause = pay["case"], pay["component"], pay["clause"]
+    installment = pay["installment"]
+    plans = []
+    for page, title in enumerate(pages.titles):
+        ps = pages.rows_on(page)
+
+        def rows(ps=ps):
+            yield from header_block("Payment schedule", NOTE, None, False)
+            yield head
+            for offset, p in enumerate(ps):
+                k = int(case[p])
+                sheet, row = summary.locate(k)
+                t = per_sheet.get(sheet)
+                if t is None:
+                    t = per_sheet[sheet] = {n: v.partial(sheet=quote(sheet)) for n, v in templates.items()}
+                yield schedule_row(t, cases.employee_id[k], component[p], clause[p],
+                                   int(installment[p]), pages.first_row + offset, row=row)
+
+        header_row = pages.first_row - 1
+        plans.append(SheetPlan(title=title, rows=rows(), row_count=len(ps) + header_row,
+                               widths=schedule_widths(), freeze=f"B{pages.first_row}",
+                               autofilter=f"A{header_row}:G{pages.last_row(page)}",
+                               print_title_rows=f"{header_row}:{header_row}",
+                               header_row=header_row))
+    return plans

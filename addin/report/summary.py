@@ -1,0 +1,144 @@
+"""The Summary sheets: one row per input row, the case table's cells and every `severance calc`
+figure as a live formula over them and the Agreement sheet; totals, marks and a chart."""
+
+from __future__ import annotations
+
+from typing import Mapping, Sequence
+
+from openpyxl.utils import get_column_letter
+
+from ..excel import formulas as F
+from ..excel.cells import FormulaTemplate, Role, hole
+from ..rules.case import CaseTable
+from ..rules.engine import NO_SEVERANCE, REJECTED, Payouts
+from ..rules.money import cents_to_decimal
+from .agreement import AgreementBlock
+from .columns import (COMPONENTS, INPUT_MONEY, RESULT_ROLES, SUMMARY_INPUTS, SUMMARY_RESULTS,
+                      TOTALLED_RESULTS, width)
+from .plan import (ChartPlan, Pages, Row, RowMark, SheetPlan, as_date, date, flag, formula,
+                   header, header_block, number, raw_text, text)
+
+# The formula of each computed Summary column (the others are the case table's cells).
+COLUMN_FORMULAS = {**{name: F.CALC_CELLS[name] for name in SUMMARY_RESULTS if name in F.CALC_CELLS},
+                   "warnings": F.warnings_with_notes}
+FORMULAS = tuple(COLUMN_FORMULAS.values())
+CHART_ROWS = 22  # rows below the totals kept for the chart
+
+
+class SummaryColumns:
+    """The Summary's columns: the inputs, the results, then the case table's other columns."""
+
+    def __init__(self, extra: Sequence[str]):
+        self.names = (*SUMMARY_INPUTS, *SUMMARY_RESULTS, *extra)
+        self.letter = {name: get_column_letter(i + 1) for i, name in enumerate(self.names)}
+        self.extra = tuple(extra)
+
+
+def summary_refs(columns: SummaryColumns, block: AgreementBlock, prefix: str = "") -> dict[str, str]:
+    """References of a Summary row's cells, by column name, for addin.excel.formulas: the row
+    is hole("row"); `prefix` is "" on the Summary itself, else its sheet ("...!")."""
+    refs = {name: f"{prefix}${columns.letter[name]}{hole('row')}" for name in columns.names}
+    refs.update(block.refs(refs["agreement"]))
+    refs["eligible"] = f'({refs["status"]}="paid")'
+    return refs
+
+
+def summary_sheets(cases: CaseTable, payouts: Payouts, columns: SummaryColumns, pages: Pages,
+                   block: AgreementBlock, counts_formula: str, note: str, logo: bool,
+                   header_row: int) -> list[SheetPlan]:
+    refs = summary_refs(columns, block)
+    templates = {name: FormulaTemplate(build(refs)) for name, build in COLUMN_FORMULAS.items()}
+    roles = {**{c: Role.INPUT_TEXT for c in SUMMARY_INPUTS}, "source_row": Role.COUNT,
+             "termination_date": Role.INPUT_DATE, **{c: Role.INPUT_MONEY for c in INPUT_MONEY},
+             **RESULT_ROLES, **{c: Role.INPUT_TEXT for c in columns.extra}}
+    letters = columns.letter
+    last_letter = letters[columns.names[-1]]
+    head = header(columns.names)
+    plans = []
+    for page, title in enumerate(pages.titles):
+        ks = pages.rows_on(page)
+        last_page = page == len(pages.titles) - 1
+        last_row = pages.last_row(page)
+        totals_row = last_row + 1
+
+        def rows(ks=ks, last_page=last_page, page=page, title=title):
+            yield from header_block("Severance payouts" + (f" (continued, {title})" if page else ""),
+                                    note, counts_formula, logo)
+            yield head
+            for k in ks:
+                yield summary_row(cases, payouts, k, columns, templates, pages.first_row + k - ks.start)
+            if last_page:
+                yield totals(columns, pages)
+
+        status = letters["status"]
+        marks = [RowMark(f"A{pages.first_row}:{last_letter}{last_row}",
+                         f'${status}{pages.first_row}="{s}"', Role(s)) for s in (REJECTED, NO_SEVERANCE)]
+        chart = None
+        if last_page:
+            c1 = columns.names.index(COMPONENTS[0]) + 1
+            chart = ChartPlan("Payout by component, clauses (i)-(iv) (visible rows)",
+                              f"B{totals_row + 2}", header_row, totals_row, c1,
+                              c1 + len(COMPONENTS) - 1, "amount")
+        plans.append(SheetPlan(
+            title=title, rows=rows(), row_count=len(ks) + header_row + (1 if last_page else 0),
+            widths={letters[name]: width(name, roles.get(name, Role.TEXT)) for name in columns.names},
+            freeze=f"C{header_row + 1}", autofilter=f"A{header_row}:{last_letter}{last_row}",
+            row_marks=marks, chart=chart, print_title_rows=f"{header_row}:{header_row}",
+            wide=True, logo=logo, header_row=header_row))
+    return plans
+
+
+def totals(columns: SummaryColumns, pages: Pages) -> Row:
+    """The totals row: each amount of TOTALLED_RESULTS summed over every Summary page."""
+    out: Row = [None] * len(columns.names)
+    out[1] = text("Total", Role.TOTAL)
+    for name in TOTALLED_RESULTS:
+        ranges = [pages.data_range(p, columns.letter[name]) for p in range(len(pages.titles))]
+        out[columns.names.index(name)] = formula(F.total(ranges), Role.TOTAL)
+    return out
+
+
+def summary_row(cases: CaseTable, payouts: Payouts, k: int, columns: SummaryColumns,
+                templates: Mapping[str, FormulaTemplate], row: int) -> Row:
+    """Case k's Summary row: a valid case's typed inputs and formulas; a rejected case's cells
+    as read (text) with its reasons."""
+    out: Row = [number(int(cases.source_row[k]), Role.COUNT)]
+    if payouts.status[k] != REJECTED:
+        out += input_cells(cases, k)
+        notes = "; ".join(cases.notes[k])
+        for name in SUMMARY_RESULTS:
+            if name == "input_notes":
+                out.append(text(notes))
+            else:
+                out.append(formula(templates[name].fill(row=row), RESULT_ROLES[name]))
+    else:
+        raw = cases.raw.iloc[k]
+        for name in SUMMARY_INPUTS[1:]:
+            out.append(text(raw_text(raw[name]) if name in raw.index else "", Role.INPUT_TEXT))
+        shown = {"status": text(REJECTED), "reason": text("; ".join(cases.errors[k]))}
+        out.extend(shown.get(name) for name in SUMMARY_RESULTS)
+    if columns.extra:
+        raw = cases.raw.iloc[k]
+        out.extend(text(raw_text(raw[name]), Role.INPUT_TEXT) for name in columns.extra)
+    return out
+
+
+def input_cells(cases: CaseTable, k: int) -> Row:
+    """A valid case's inputs as typed cells, in SUMMARY_INPUTS order after source_row (the
+    blue cells a reviewer edits)."""
+    def money(cents) -> object:
+        return number(cents_to_decimal(cents), Role.INPUT_MONEY)
+    declared = cases.prior_year_bonus_declared[k]
+    return [
+        text(cases.employee_id[k], Role.INPUT_TEXT),
+        text(cases.employee_name[k], Role.INPUT_TEXT),
+        text(cases.agreement[k], Role.INPUT_TEXT),
+        date(as_date(cases.termination_date[k]), Role.INPUT_DATE),
+        text(cases.termination_reason[k], Role.INPUT_TEXT),
+        money(cases.base_salary[k]),
+        money(declared) if cases.bonus_declared[k] else None,
+        money(cases.prior_year_bonus_paid[k]),
+        money(cases.monthly_benefits_cost[k]),
+        text(cases.pay_frequency[k], Role.INPUT_TEXT),
+        flag(cases.consented_to_change[k], Role.INPUT_TEXT),
+    ]
