@@ -2,26 +2,28 @@
 
 An adapter, like the CLI: each function reads Excel's cell values, builds cases with addin.cases,
 computes them with addin.engine and formats the figures with addin.tables. No rule of the
-agreement lives here. One module serves every runtime: the desktop xlwings add-in (COM), and
-xlwings Lite / xlwings Server (Office.js custom functions).
+agreement lives here, and no number of it: the descriptions Excel shows state the default
+agreement's terms as loaded. One module serves every runtime: the desktop xlwings add-in (COM),
+and xlwings Lite / xlwings Server (Office.js custom functions).
 
 Every per-case function also takes ranges: give it columns (all the same shape, single values
 are repeated) and it spills one result per row, computed in one pass of the engine.
 """
 
 import datetime as dt
+import inspect
 import logging
 import os
 import re
 import sys
 from decimal import Decimal
 from functools import wraps
-from typing import Annotated, Literal
+from typing import Annotated, Callable, Literal, NamedTuple
 
 import pandas as pd
 import xlwings as xw
 
-from .cases import CaseFileError, from_records, normalize_column, prepare_frame, validate
+from .cases import REQUIRED_COLUMNS, CaseFileError, from_records, normalize_column, prepare_frame, validate
 from .results.tables import CALC_COLUMNS, DATE_RESULTS, MONEY_RESULTS, calc_frame, line_items, schedule_frame
 from .rules.calendar import PAY_FREQUENCIES
 from .rules.case import REASONS
@@ -47,38 +49,18 @@ RUNTIME = {"xlwings.udfs": "com"}.get(
 # `severance --terms`), read once when the functions load.
 AGREEMENTS = load_agreements(os.environ.get("SEVERANCE_TERMS") or None)
 
+# The terms an empty agreement argument stands for, in the words the descriptions use: each
+# parameter of the agreement by its name, plus these. The agreement is named by its id, not its
+# title, which a terms file may make too long for the 255 characters of a description.
+DEFAULT_TERMS = AGREEMENTS[DEFAULT_AGREEMENT_ID]
+TERMS_WORDS = {
+    **dict(DEFAULT_TERMS.parameters()),
+    "default_agreement": DEFAULT_AGREEMENT_ID,
+    "bonus_floor_percent": f"{(DEFAULT_TERMS.bonus_floor_fraction * 100).normalize():f}%",
+}
+
 CATEGORY = "Severance"
 ERROR = "#VALUE!"  # a cell of a spilled result whose case is invalid
-
-# Function argument -> case-table column (the same data under the names a formula reads best).
-COLUMN_OF = {
-    "termination_date": "termination_date",
-    "reason": "termination_reason",
-    "base_salary": "base_salary",
-    "bonus_declared": "prior_year_bonus_declared",
-    "bonus_paid": "prior_year_bonus_paid",
-    "monthly_benefits": "monthly_benefits_cost",
-    "consented": "consented_to_change",
-    "agreement": "agreement",
-    "pay_frequency": "pay_frequency",
-}
-ARGUMENT_OF = {column: argument for argument, column in COLUMN_OF.items()}
-
-# What the function wizard and the Office.js formula tooltip show for each argument.
-ARGUMENT_DOCS = {
-    "termination_date": "Date employment ends: a date cell, a date serial or text YYYY-MM-DD.",
-    "reason": "Termination reason: without_cause, good_reason, for_cause or resignation.",
-    "base_salary": "Annual base salary at termination (greater than 0).",
-    "bonus_declared": "Prior-year bonus declared; leave the cell empty if none was declared.",
-    "bonus_paid": "Part of the prior-year bonus already received (empty = 0).",
-    "monthly_benefits": "Monthly cost of the benefits being received (empty = 0).",
-    "consented": "Good Reason only: TRUE if the employee consented to the change (empty = FALSE).",
-    "agreement": f"Agreement id (empty = {DEFAULT_AGREEMENT_ID}, the SAVVIS 2002 CTO letter).",
-    "pay_frequency": "Pay frequency: weekly, biweekly, semimonthly or monthly "
-                     "(empty = the agreement's default).",
-    "cases": "The case table with its header row: employee_id, termination_date, "
-             "termination_reason, base_salary and the optional case-table columns.",
-}
 
 # Allowed values, offered as a dropdown where the runtime can: a Literal type gives Office.js an
 # enum. The desktop add-in has no dropdowns, and its converter lookup cannot take a Literal.
@@ -97,47 +79,6 @@ else:
 class SeveranceInputError(xw.XlwingsError):
     """A bad argument; the one-line message names it. Office.js runtimes show it as #VALUE!
     with this message on the cell's error flag."""
-
-
-# ---------------------------------------------------------------------------------------------
-# Runtime plumbing: argument descriptions, and errors the way each runtime can show them.
-
-def _arguments(*names: str):
-    """Describe the arguments and take them as Excel sends them (raw: a value or rows of
-    values); the functions read dates, amounts and blanks themselves, the same in every runtime."""
-    def apply(f):
-        for name in names:
-            f = xw.arg(name, "raw", doc=ARGUMENT_DOCS[name])(f)
-        return f
-    return apply
-
-
-def _desktop_errors(f):
-    """COM can hand Excel an error value but no message with it: there, a bad argument gives
-    #VALUE! (which SUM and lookups propagate, unlike text) and the message goes to the log and
-    the xlwings console. Other runtimes raise SeveranceInputError."""
-    if RUNTIME != "com":
-        return f
-    from pythoncom import VT_ERROR
-    from win32com.client import VARIANT
-    value_error = VARIANT(VT_ERROR, -2146826273)  # #VALUE!, as VBA's CVErr(xlErrValue)
-
-    @wraps(f)
-    def wrapper(*args):
-        try:
-            result = f(*args)
-        except SeveranceInputError as exc:
-            logger.warning("%s: %s", f.__name__.upper(), exc)
-            print(f"{f.__name__.upper()}: {exc}", file=sys.stderr)
-            return value_error
-        if isinstance(result, list):
-            return [[value_error if cell == ERROR else cell for cell in row] for row in result]
-        return result
-    return wrapper
-
-
-def _function(f):
-    return xw.func(category=CATEGORY)(_desktop_errors(f))
 
 
 try:  # Pyodide (xlwings Lite) hands empty cells over as JsNull rather than None
@@ -170,7 +111,7 @@ def _plain(value):
 
 def _date_cell(value):
     """A date as Excel sends it (date serial, datetime, text) as ISO text for addin.cases. A
-    serial with a time of day keeps it, and addin.cases rejects it as not a date."""
+    serial with a time of day keeps it, for addin.cases to read (and note) as it does a file's."""
     value = _plain(value)
     if isinstance(value, dt.datetime):
         # COM marks its dates as UTC; the wall-clock fields are the date Excel shows.
@@ -200,8 +141,105 @@ def _money_cell(value):
     return value
 
 
-_READ = {"termination_date": _date_cell, "base_salary": _money_cell, "bonus_declared": _money_cell,
-         "bonus_paid": _money_cell, "monthly_benefits": _money_cell}
+# ---------------------------------------------------------------------------------------------
+# The arguments: one table for every function that takes them.
+
+class Argument(NamedTuple):
+    """One argument of the Excel functions, the same in every function that takes it."""
+    name: str              # the function parameter, as a formula names it
+    column: str | None     # the case-table column it fills (None: it is a whole case table)
+    description: str       # what the function wizard and the Office.js tooltip say, then `empty`
+    empty: str | None      # what an empty cell or a left-out argument stands for (None: needed)
+    excel_type: object = inspect.Parameter.empty  # its annotation: Office.js offers a Literal as a dropdown
+    read: Callable = _plain  # its cell as a plain value for addin.cases
+
+    @property
+    def doc(self) -> str:
+        return self.description + ("." if self.empty is None else f" (empty = {self.empty}).")
+
+
+def _either(values) -> str:
+    return f"{', '.join(values[:-1])} or {values[-1]}"
+
+
+# In the order the per-case functions take them (SEVERANCE_SCHEDULE takes them all), then the
+# case table of SEVERANCE_TABLE.
+ARGUMENTS = (
+    Argument("termination_date", "termination_date",
+             "Date employment ends: a date cell, a date serial or text YYYY-MM-DD", None,
+             read=_date_cell),
+    Argument("reason", "termination_reason", f"Termination reason: {_either(REASONS)}", None,
+             Reason),
+    Argument("base_salary", "base_salary", "Annual base salary at termination (greater than 0)",
+             None, read=_money_cell),
+    Argument("bonus_declared", "prior_year_bonus_declared", "Prior-year bonus declared",
+             "none was declared", read=_money_cell),
+    Argument("bonus_paid", "prior_year_bonus_paid", "Part of the prior-year bonus already received",
+             "0", read=_money_cell),
+    Argument("monthly_benefits", "monthly_benefits_cost",
+             "Monthly cost of the benefits being received", "0", read=_money_cell),
+    Argument("consented", "consented_to_change",
+             "Good Reason only: TRUE if the employee consented to the change", "FALSE"),
+    Argument("agreement", "agreement", "Agreement id: built in, or from the SEVERANCE_TERMS file",
+             f"{DEFAULT_AGREEMENT_ID}, the default", AgreementId),
+    Argument("pay_frequency", "pay_frequency", f"Pay frequency: {_either(PAY_FREQUENCIES)}",
+             f"the agreement's own, {DEFAULT_TERMS.default_pay_frequency} under "
+             f"{DEFAULT_AGREEMENT_ID}", PayFrequency),
+    Argument("cases", None, f"The case table with its header row: {', '.join(REQUIRED_COLUMNS)} "
+             "and the optional case-table columns", None),
+)
+ARGUMENT = {a.name: a for a in ARGUMENTS}
+COLUMN_OF = {a.name: a.column for a in ARGUMENTS if a.column}  # argument -> case-table column
+ARGUMENT_OF = {column: argument for argument, column in COLUMN_OF.items()}
+
+
+# ---------------------------------------------------------------------------------------------
+# Registering: descriptions from the agreement's terms and the argument table, and errors the
+# way each runtime can show them.
+
+def _desktop_errors(f):
+    """COM can hand Excel an error value but no message with it: there, a bad argument gives
+    #VALUE! (which SUM and lookups propagate, unlike text) and the message goes to the log and
+    the xlwings console. Other runtimes raise SeveranceInputError."""
+    if RUNTIME != "com":
+        return f
+    from pythoncom import VT_ERROR
+    from win32com.client import VARIANT
+    value_error = VARIANT(VT_ERROR, -2146826273)  # #VALUE!, as VBA's CVErr(xlErrValue)
+
+    @wraps(f)
+    def wrapper(*args):
+        try:
+            result = f(*args)
+        except SeveranceInputError as exc:
+            logger.warning("%s: %s", f.__name__.upper(), exc)
+            print(f"{f.__name__.upper()}: {exc}", file=sys.stderr)
+            return value_error
+        if isinstance(result, list):
+            return [[value_error if cell == ERROR else cell for cell in row] for row in result]
+        return result
+    return wrapper
+
+
+def _excel_function(convert=None, **ret):
+    """Register the function in Excel's Severance category. Its docstring, filled in with
+    TERMS_WORDS, is its description; each parameter is described by ARGUMENTS and taken as
+    Excel sends it (raw: a value or rows of values), since the functions read dates, amounts
+    and blanks themselves, the same in every runtime. `convert`, `ret`: as xw.ret's."""
+    def register(f):
+        f.__doc__ = f.__doc__.format_map(TERMS_WORDS)  # before xlwings reads it, on the first xw.arg
+        parameters = inspect.signature(f).parameters.values()
+        for p in parameters:
+            argument = ARGUMENT[p.name]
+            if p.annotation != argument.excel_type or p.default not in (p.empty, None) \
+                    or (p.default is None and argument.empty is None):
+                raise TypeError(f"{f.__name__}({p}) does not declare {p.name} as ARGUMENTS does")
+        if convert is not None or ret:
+            f = xw.ret(convert, **ret)(f)
+        for p in parameters:
+            f = xw.arg(p.name, "raw", doc=ARGUMENT[p.name].doc)(f)
+        return xw.func(category=CATEGORY)(_desktop_errors(f))
+    return register
 
 
 def _rows(value) -> list[list]:
@@ -227,6 +265,8 @@ def _message(error: str) -> str:
     return f"{ARGUMENT_OF.get(column, column)}{sep}{rest}"
 
 
+
+
 class _Cases:
     """The cases of one call: one per cell of the argument ranges, computed in one pass."""
 
@@ -248,13 +288,14 @@ class _Cases:
                     f"{name}: its {len(grid)}x{width} range does not match the "
                     f"{shape[0]}x{shape[1]} range of {shaped_by}")
             shape, shaped_by = (len(grid), width), name
+        inputs = [(ARGUMENT[name], grid) for name, grid in grids.items()]
         records = []
         for i in range(shape[0]):
             for j in range(shape[1]):
                 record = {"employee_id": str(len(records) + 1)}
-                for name, grid in grids.items():
+                for argument, grid in inputs:
                     cell = grid[0][0] if len(grid) == 1 and len(grid[0]) == 1 else grid[i][j]
-                    record[COLUMN_OF[name]] = _READ.get(name, _plain)(cell)
+                    record[argument.column] = argument.read(cell)
                 records.append(record)
         self.shape = shape
         self.cases = from_records(records, AGREEMENTS)
@@ -276,14 +317,24 @@ class _Cases:
         return self.results(_excel_column(name, calc_frame(self.cases, self.payouts)[name].tolist()))
 
 
-# Inputs a component function does not take. Each clause's amount depends only on its own
-# inputs (the engine's (i)-(iv)), so any valid value does here; the reason makes the case eligible.
+# Inputs a clause function does not take. Each clause's amount depends only on its own inputs
+# (the engine's (i)-(iv)), so any valid value does here; the reason makes the case eligible.
 _STAND_IN = {"termination_date": "2002-02-08", "reason": "without_cause", "base_salary": "1"}
 
 
-def _component(function: str, column: str, given: dict) -> object:
-    cases = _Cases(function, {**_STAND_IN, **given})
-    return cases.column(column)
+def _calc_column(column: str | None = None):
+    """A function whose result is the `severance calc` column `column` (by default the one named
+    like the function) of the cases its arguments make; the inputs it does not take stand in."""
+    def define(f):
+        signature, function = inspect.signature(f), f.__name__.upper()
+
+        @wraps(f)
+        def computed(*args, **kwargs):
+            given = signature.bind(*args, **kwargs)
+            given.apply_defaults()
+            return _Cases(function, {**_STAND_IN, **given.arguments}).column(column or f.__name__)
+        return computed
+    return define
 
 
 # ---------------------------------------------------------------------------------------------
@@ -300,28 +351,21 @@ def _date(text: str):
 
 
 # ---------------------------------------------------------------------------------------------
-# The functions. Their docstrings are the descriptions Excel shows (one line: the desktop add-in
-# keeps 255 characters). Results with dates ask for ISO formatting where the runtime can.
+# The functions. Their docstrings, filled in with the default agreement's terms (TERMS_WORDS),
+# are the descriptions Excel shows (one line: the desktop add-in keeps 255 characters). Results
+# with dates ask for ISO formatting where the runtime can.
 
-@_function
-@_arguments("termination_date", "reason", "base_salary", "bonus_declared", "bonus_paid",
-            "monthly_benefits", "consented", "agreement")
+@_excel_function()
+@_calc_column("cash_total")
 def severance_total(termination_date, reason: Reason, base_salary, bonus_declared, bonus_paid,
                     monthly_benefits=None, consented=None, agreement: AgreementId = None):
     """Cash severance: salary continuation (i) + prorated bonus (ii) + unpaid declared bonus (iii). 0 when no severance is due."""
-    return _Cases("SEVERANCE_TOTAL", dict(
-        termination_date=termination_date, reason=reason, base_salary=base_salary,
-        bonus_declared=bonus_declared, bonus_paid=bonus_paid, monthly_benefits=monthly_benefits,
-        consented=consented, agreement=agreement)).column("cash_total")
 
 
 BREAKDOWN_COLUMNS = ("clause", "component", "label", "amount", "due_date", "basis")
 
 
-@_function
-@_arguments("termination_date", "reason", "base_salary", "bonus_declared", "bonus_paid",
-            "monthly_benefits", "consented", "agreement")
-@xw.ret(date_format="yyyy-mm-dd")
+@_excel_function(date_format="yyyy-mm-dd")
 def severance_breakdown(termination_date, reason: Reason, base_salary, bonus_declared, bonus_paid,
                         monthly_benefits=None, consented=None, agreement: AgreementId = None):
     """Itemized severance of one case, spilled: a row per clause (i)-(iv) with label, amount, due date and basis, then cash_total, total_value and the status."""
@@ -344,10 +388,7 @@ def severance_breakdown(termination_date, reason: Reason, base_salary, bonus_dec
 SCHEDULE_COLUMNS = ("payment_date", "component", "clause", "amount", "nominal_date")
 
 
-@_function
-@_arguments("termination_date", "reason", "base_salary", "bonus_declared", "bonus_paid",
-            "monthly_benefits", "consented", "agreement", "pay_frequency")
-@xw.ret(date_format="yyyy-mm-dd")
+@_excel_function(date_format="yyyy-mm-dd")
 def severance_schedule(termination_date, reason: Reason, base_salary, bonus_declared, bonus_paid,
                        monthly_benefits=None, consented=None, agreement: AgreementId = None,
                        pay_frequency: PayFrequency = None):
@@ -415,9 +456,7 @@ def _excel_column(name: str, values: list) -> list:
     return values
 
 
-@_function
-@_arguments("cases")
-@xw.ret(_TableCells if RUNTIME == "officejs" else None, date_format="yyyy-mm-dd")
+@_excel_function(_TableCells if RUNTIME == "officejs" else None, date_format="yyyy-mm-dd")
 def severance_table(cases):
     """Severance for a whole case table (header row + one row per employee), spilled with the `severance calc` columns: one row per case, bad rows rejected with their reason."""
     try:
@@ -429,49 +468,37 @@ def severance_table(cases):
     return [list(CALC_COLUMNS)] + [list(row) for row in zip(*columns)]
 
 
-@_function
-@_arguments("base_salary", "agreement")
+@_excel_function()
+@_calc_column()
 def salary_continuation(base_salary, agreement: AgreementId = None):
-    """Clause (i): the base salary continued after a termination without cause or for Good Reason (12 months under the SAVVIS letter)."""
-    return _component("SALARY_CONTINUATION", "salary_continuation",
-                      dict(base_salary=base_salary, agreement=agreement))
+    """Clause (i): the base salary continued after a termination without cause or for Good Reason, for the agreement's months ({salary_continuation_months} under {default_agreement}, the default)."""
 
 
-@_function
-@_arguments("termination_date", "bonus_declared", "bonus_paid", "agreement")
+@_excel_function()
+@_calc_column()
 def prorated_bonus(termination_date, bonus_declared, bonus_paid, agreement: AgreementId = None):
-    """Clause (ii): the prior-year bonus (declared, or received if larger) prorated from January 1 through termination, never less than half of it."""
-    return _component("PRORATED_BONUS", "prorated_bonus", dict(
-        termination_date=termination_date, bonus_declared=bonus_declared, bonus_paid=bonus_paid,
-        agreement=agreement))
+    """Clause (ii): the prior-year bonus (declared, or received if larger) prorated from January 1 through termination, never less than the agreement's floor ({bonus_floor_percent} of it under {default_agreement}, the default)."""
 
 
-@_function
-@_arguments("bonus_declared", "bonus_paid")
+@_excel_function()
+@_calc_column()
 def unpaid_bonus(bonus_declared, bonus_paid):
     """Clause (iii): the part of the prior-year declared bonus not yet received (0 if none was declared)."""
-    return _component("UNPAID_BONUS", "unpaid_bonus",
-                      dict(bonus_declared=bonus_declared, bonus_paid=bonus_paid))
 
 
-@_function
-@_arguments("monthly_benefits", "agreement")
+@_excel_function()
+@_calc_column()
 def benefits_continuation(monthly_benefits, agreement: AgreementId = None):
-    """Clause (iv): the value of the benefits continued after termination (12 months under the SAVVIS letter). Not part of the cash total."""
-    return _component("BENEFITS_CONTINUATION", "benefits_continuation",
-                      dict(monthly_benefits=monthly_benefits, agreement=agreement))
+    """Clause (iv): the value of the benefits continued after termination, for the agreement's months ({benefits_continuation_months} under {default_agreement}, the default). Not part of the cash total."""
 
 
-@_function
-@_arguments("termination_date")
-def bonus_proration(termination_date):
-    """The fraction of the prior-year bonus clause (ii) pays: days from January 1 through termination over the days in the year, at least one-half; six decimals."""
-    return _component("BONUS_PRORATION", "bonus_proration",
-                      dict(termination_date=termination_date))
+@_excel_function()
+@_calc_column()
+def bonus_proration(termination_date, agreement: AgreementId = None):
+    """The fraction of the prior-year bonus clause (ii) pays: days from January 1 through termination over the days in the year, at least the agreement's floor ({bonus_floor_fraction} under {default_agreement}, the default); six decimals."""
 
 
-@_function
-@_arguments("reason", "consented")
+@_excel_function()
 def severance_eligible(reason: Reason, consented=None):
     """TRUE if severance is due: terminated without cause, or resigned for Good Reason without having consented to the change."""
     cases = _Cases("SEVERANCE_ELIGIBLE", {**_STAND_IN, "reason": reason, "consented": consented})

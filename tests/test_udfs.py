@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import inspect
+import re
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from importlib.metadata import version
@@ -22,16 +24,17 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from addin import udfs
-from addin.cases import from_records, load_cases
+from addin.cases import CASE_COLUMNS, from_records, load_cases
 from addin.rules.case import REASONS
 from addin.rules.engine import compute
 from addin.results.tables import CALC_COLUMNS, DATE_RESULTS, MONEY_RESULTS, calc_frame, line_items, schedule_frame
 from addin.rules.calendar import PAY_FREQUENCIES
-from addin.rules.terms import load_agreements
+from addin.rules.terms import DEFAULT_AGREEMENT_ID, load_agreements
 from tests.support.oracle import severance as reference_severance
 from tests.support.udf_worker import Worker, WorkerError
 
 AGREEMENTS = load_agreements()
+FLOOR = float(AGREEMENTS[DEFAULT_AGREEMENT_ID].bonus_floor_fraction)
 SAMPLE = Path(__file__).resolve().parent.parent / "workbooks" / "sample_cases.csv"
 EPOCH = dt.date(1899, 12, 30)  # Excel's day 0 (1900 date system, from March 1900 on)
 CASE_ARGS = ["termination_date", "reason", "base_salary", "bonus_declared", "bonus_paid",
@@ -45,7 +48,7 @@ FUNCTIONS = {  # Excel name -> its parameters as the issue writes them ([optiona
     "PRORATED_BONUS": ["termination_date", "bonus_declared", "bonus_paid", "[agreement]"],
     "UNPAID_BONUS": ["bonus_declared", "bonus_paid"],
     "BENEFITS_CONTINUATION": ["monthly_benefits", "[agreement]"],
-    "BONUS_PRORATION": ["termination_date"],
+    "BONUS_PRORATION": ["termination_date", "[agreement]"],
     "SEVERANCE_ELIGIBLE": ["reason", "[consented]"],
 }
 
@@ -183,8 +186,12 @@ def officejs():
 @pytest.fixture(scope="module")
 def call(officejs):
     def run(function, *args, runtime="1.4"):
-        return officejs("call", payload(function, *args, runtime=runtime))
+        return officejs_call(officejs, function, *args, runtime=runtime)
     return run
+
+
+def officejs_call(worker, function, *args, runtime="1.4"):
+    return worker("call", payload(function, *args, runtime=runtime))
 
 
 def scalar(result):
@@ -205,12 +212,11 @@ def test_meta_lists_every_function_with_its_description_and_parameters(officejs)
     for name, parameters in FUNCTIONS.items():
         f = functions[name]
         assert f["id"] == name
-        # The description is the docstring; the desktop add-in cuts descriptions at 255 characters.
-        assert 20 < len(f["description"]) <= 255 and "\n" not in f["description"]
+        # The description is the docstring; each argument's is the argument table's.
+        assert f["description"] == getattr(udfs, name.lower()).__doc__
         assert [f"[{p['name']}]" if p.get("optional") else p["name"] for p in f["parameters"]] == parameters
         for p in f["parameters"]:
-            assert not p["description"].startswith("Positional argument"), (name, p)
-            assert 10 < len(p["description"]) <= 255
+            assert p["description"] == udfs.ARGUMENT[p["name"]].doc, (name, p)
 
 
 @pytest.mark.parametrize("parameter, allowed", [
@@ -234,6 +240,129 @@ def test_a_star_import_registers_every_function_as_lite_and_server_load_it(offic
     args = BOUNDARY["feb-29"].excel_args()
     assert officejs("call", payload("SEVERANCE_TOTAL", *args), "main") == officejs(
         "call", payload("SEVERANCE_TOTAL", *args))
+
+
+# --- the descriptions: from the default agreement's terms and the argument table --------------------
+
+# A terms file as a deployment may give SEVERANCE_TERMS: the default agreement redefined with
+# figures unlike the letter's, each as long as a figure can be written (months up to 120, a
+# floor of six decimals), and an agreement whose bonus floor is a quarter.
+CUSTOM_TERMS = """
+[[agreement]]
+id = "savvis-2002-cto"
+title = "A letter renegotiated for these tests, with a title far longer than any description could hold in the two hundred and fifty-five characters the desktop add-in keeps"
+salary_continuation_months = 118
+bonus_floor_fraction = 0.987654
+benefits_continuation_months = 119
+lump_sum_due_days = 45
+default_pay_frequency = "biweekly"
+
+[[agreement]]
+id = "quarter-floor"
+salary_continuation_months = 12
+bonus_floor_fraction = 0.25
+benefits_continuation_months = 12
+lump_sum_due_days = 30
+"""
+
+
+@pytest.fixture(scope="module")
+def custom_terms(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("terms") / "terms.toml"
+    path.write_text(CUSTOM_TERMS, encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="module")
+def custom(custom_terms):
+    """The Office.js runtime with CUSTOM_TERMS loaded through SEVERANCE_TERMS."""
+    worker = Worker("officejs", terms=custom_terms)
+    yield worker
+    worker.close()
+
+
+def descriptions(worker) -> dict[str, str]:
+    """Every description Excel shows: each function's, and each of its arguments' ("F.arg")."""
+    out = {}
+    for f in worker("meta")["functions"]:
+        out[f["name"]] = f["description"]
+        out.update({f"{f['name']}.{p['name']}": p["description"] for p in f["parameters"]})
+    return out
+
+
+def test_descriptions_state_the_default_agreements_terms_as_loaded(officejs, custom, custom_terms):
+    for worker, agreements in ((officejs, AGREEMENTS), (custom, load_agreements(custom_terms))):
+        terms = agreements[DEFAULT_AGREEMENT_ID]
+        shown = descriptions(worker)
+        floor = terms.bonus_floor_fraction
+        assert f"{terms.salary_continuation_months} under {DEFAULT_AGREEMENT_ID}" in shown["SALARY_CONTINUATION"]
+        assert f"{terms.benefits_continuation_months} under {DEFAULT_AGREEMENT_ID}" in shown["BENEFITS_CONTINUATION"]
+        assert f"{(floor * 100).normalize():f}% of it" in shown["PRORATED_BONUS"]
+        assert f"{floor.normalize():f} under {DEFAULT_AGREEMENT_ID}" in shown["BONUS_PRORATION"]
+        assert f"{terms.default_pay_frequency} under {DEFAULT_AGREEMENT_ID}" in shown["SEVERANCE_SCHEDULE.pay_frequency"]
+        assert f"empty = {DEFAULT_AGREEMENT_ID}" in shown["SEVERANCE_TOTAL.agreement"]
+    # Under the redefined agreement nothing says the letter's own figures.
+    for text in descriptions(custom).values():
+        assert not any(word in text.lower() for word in ("12", "half", "50%", "0.5 ", "savvis letter")), text
+
+
+def test_every_description_fits_the_255_characters_the_desktop_add_in_keeps(officejs, custom):
+    for worker in (officejs, custom):  # custom: the longest figures and title a terms file can hold
+        for where, text in descriptions(worker).items():
+            assert 10 < len(text) <= 255 and "\n" not in text, (where, len(text))
+            assert not text.startswith("Positional argument"), where
+
+
+def test_every_parameter_is_one_of_the_argument_table_in_its_order():
+    order = [a.name for a in udfs.ARGUMENTS]
+    for name in udfs.__all__:
+        parameters = inspect.signature(getattr(udfs, name)).parameters
+        assert [order.index(p) for p in parameters] == sorted(order.index(p) for p in parameters), name
+        for p in parameters.values():
+            assert p.annotation == udfs.ARGUMENT[p.name].excel_type, (name, p)
+            assert p.default is p.empty or udfs.ARGUMENT[p.name].empty is not None, (name, p)
+    # SEVERANCE_SCHEDULE takes every argument that fills a case-table column, in the table's order.
+    assert list(inspect.signature(udfs.severance_schedule).parameters) == list(udfs.COLUMN_OF)
+    assert set(udfs.COLUMN_OF.values()) <= set(CASE_COLUMNS)
+    assert udfs.ARGUMENT_OF == {a.column: a.name for a in udfs.ARGUMENTS if a.column}
+
+
+def test_a_function_declaring_an_argument_otherwise_than_the_table_is_refused():
+    def prorated_bonus(termination_date, bonus_declared, bonus_paid, agreement=None):
+        """An agreement without its dropdown type."""
+    with pytest.raises(TypeError, match="agreement"):
+        udfs._excel_function()(prorated_bonus)
+
+    def salary_continuation(base_salary=None):
+        """A needed argument made optional."""
+    with pytest.raises(TypeError, match="base_salary"):
+        udfs._excel_function()(salary_continuation)
+
+
+# --- BONUS_PRORATION under the agreement it is given ------------------------------------------------
+
+def test_bonus_proration_applies_the_floor_of_the_agreement_it_is_given(custom, custom_terms):
+    agreements = load_agreements(custom_terms)
+    quarter = agreements["quarter-floor"].bonus_floor_fraction
+    # Day 32 of 365 is under every floor; day 121 (0.331507) is over a quarter, under the letter's.
+    days = [dt.date(2025, 2, 1), dt.date(2025, 5, 1)]
+    cases = [{"employee_id": str(k), "termination_date": d.isoformat(), "termination_reason": "without_cause",
+              "base_salary": "250000", "prior_year_bonus_declared": "100000",
+              "prior_year_bonus_paid": "100000", "agreement": agreement}
+             for k, (d, agreement) in enumerate([(d, a) for a in ("quarter-floor", "") for d in days])]
+    table = from_records(cases, agreements)
+    expected = [money(v) for v in calc_frame(table, compute(table, agreements))["bonus_proration"]]
+    answers = [scalar(officejs_call(custom, "BONUS_PRORATION", [[serial(d)]], agreement))
+               for agreement in ("quarter-floor", None) for d in days]
+    assert answers == expected
+    assert answers[0] == float(quarter) < answers[1] < FLOOR
+    assert answers[2] == float(agreements[DEFAULT_AGREEMENT_ID].bonus_floor_fraction)
+    # The fraction PRORATED_BONUS applies under that agreement, and a column of dates spills.
+    prorated = scalar(officejs_call(custom, "PRORATED_BONUS", [[serial(days[0])]], [[100000.0]],
+                                    [[100000.0]], "quarter-floor"))
+    assert Decimal(repr(prorated)) == Decimal(100000) * quarter
+    column = officejs_call(custom, "BONUS_PRORATION", [[serial(d)] for d in days], "quarter-floor")
+    assert column == [[a] for a in answers[:2]]
 
 
 # --- calls through custom_functions_call equal the engine --------------------------------------------
@@ -260,7 +389,7 @@ def test_every_scalar_function_equals_the_engine_and_the_reference(call, name):
         value = scalar(result)
         assert value == money(row[column])
         assert Decimal(repr(value)) == Decimal(row[column]) == reference[column]  # exact to the cent
-    assert scalar(call("BONUS_PRORATION", date)) == money(row["bonus_proration"])
+    assert scalar(call("BONUS_PRORATION", date, None)) == money(row["bonus_proration"])
 
 
 def test_the_spilled_columns_equal_the_engine_for_every_sample_case(call):
@@ -365,6 +494,11 @@ def excel_row(calc_row) -> list:
     return out
 
 
+def unnumbered(row: list) -> list:
+    """A result row without its row numbers: source_row, and "row(s) N" in its messages."""
+    return [re.sub(r"\brows? \d+(, \d+)*", "row #", v) if isinstance(v, str) else v for v in row[1:]]
+
+
 def test_table_spills_the_calc_columns_of_the_case_file(call):
     """The sample case file pasted into a sheet (dates as dates, amounts as numbers, good and bad
     rows): SEVERANCE_TABLE spills exactly what `severance calc` writes for that file."""
@@ -373,8 +507,12 @@ def test_table_spills_the_calc_columns_of_the_case_file(call):
     calc = calc_frame(cases, compute(cases, AGREEMENTS))
     assert result[0] == list(CALC_COLUMNS)
     assert len(result) - 1 == len(calc)
+    # The rows are numbered the way each source counts (a file its lines, a range its cases),
+    # one by one in both; the rest is the same, cell for cell.
+    numbers = [row[0] for row in result[1:]]
+    assert numbers == list(range(numbers[0], numbers[0] + len(calc)))
     for row, (_, expected) in zip(result[1:], calc.iterrows()):
-        assert row == excel_row(expected)
+        assert unnumbered(row) == unnumbered(excel_row(expected))
     statuses = [r[4] for r in result[1:]]
     assert statuses.count("rejected") >= 4 and statuses.count("paid") >= 20
 
@@ -418,17 +556,28 @@ def test_empty_optionals_read_as_their_defaults(call):
 
 @pytest.mark.parametrize("date_cell", [[[45473.0]], [["2024-06-30"]], [[" 2024-06-30 "]]])
 def test_a_date_serial_and_iso_text_are_the_same_date(call, date_cell):
-    assert scalar(call("BONUS_PRORATION", date_cell)) == 0.5  # day 182 of 366: the floor
+    assert scalar(call("BONUS_PRORATION", date_cell, None)) == FLOOR  # day 182 of 366: the floor
     assert scalar(call("SEVERANCE_TOTAL", date_cell, "without_cause", [[250000.0]], [[100000.0]],
                        [[50000.0]], None, None, None)) == 350000.0
+
+
+def test_a_serial_with_a_time_of_day_is_that_date_with_a_note_as_in_a_case_file(call):
+    case = BOUNDARY["feb-29"]
+    args = case.excel_args()
+    noon = [[serial(case.termination_date) + 0.5]]
+    assert call("SEVERANCE_TOTAL", noon, *args[1:]) == call("SEVERANCE_TOTAL", *args)
+    status = call("SEVERANCE_BREAKDOWN", noon, *args[1:])[-1]
+    table = from_records([{**case.record(), "termination_date": f"{case.termination_date} 12:00:00"}], AGREEMENTS)
+    assert status[5] == calc_frame(table, compute(table, AGREEMENTS)).iloc[0]["warnings"]
+    assert "time of day" in status[5]
 
 
 def test_typed_cell_values_read_as_their_basic_value(call):
     """Excel may send a formatted date as a FormattedNumber, and a cell's error as an Error."""
     date = [[{"type": "FormattedNumber", "basicValue": 45473.0, "numberFormat": "m/d/yyyy"}]]
-    assert scalar(call("BONUS_PRORATION", date)) == 0.5
+    assert scalar(call("BONUS_PRORATION", date, None)) == FLOOR
     with pytest.raises(WorkerError) as error:
-        call("BONUS_PRORATION", [[{"type": "Error", "basicValue": "#N/A", "errorType": "NotAvailable"}]])
+        call("BONUS_PRORATION", [[{"type": "Error", "basicValue": "#N/A", "errorType": "NotAvailable"}]], None)
     assert error.value.message == "termination_date: '#N/A' is not a date; write it as YYYY-MM-DD"
 
 
@@ -454,11 +603,10 @@ BAD = [
     ("SEVERANCE_TOTAL", [[[45473.0]], "good_reason", [[200000.0]], [[1.0]], [[0.0]], [[-3.0]], [["maybe"]], None], "monthly_benefits"),
     ("SEVERANCE_TOTAL", [[[45473.0]], "good_reason", [[200000.0]], [[1.0]], [[0.0]], None, [["maybe"]], None], "consented"),
     ("SEVERANCE_TOTAL", [[[45473.0]], "without_cause", [[200000.0]], [[1.0]], [[0.0]], None, None, "acme-2019"], "agreement"),
-    ("SEVERANCE_TOTAL", [[[45473.5]], "without_cause", [[200000.0]], [[1.0]], [[0.0]], None, None, None], "termination_date"),
     ("SEVERANCE_SCHEDULE", [[[45473.0]], "without_cause", [[200000.0]], [[1.0]], [[0.0]], None, None, None, "fortnightly"], "pay_frequency"),
     ("SEVERANCE_BREAKDOWN", [[[45473.0], [45474.0]], "without_cause", [[200000.0]], [[1.0]], [[0.0]], None, None, None], "termination_date"),
     ("SALARY_CONTINUATION", [[[0.0]], None], "base_salary"),
-    ("BONUS_PRORATION", [[[True]]], "termination_date"),
+    ("BONUS_PRORATION", [[[True]], None], "termination_date"),
     ("SEVERANCE_ELIGIBLE", ["fired", None], "reason"),
     ("SEVERANCE_TABLE", [[["employee_id", "termination_date", "termination_reason"], ["A1", 45473.0, "without_cause"]]], "cases"),
 ]
@@ -479,7 +627,8 @@ def test_a_missing_table_column_is_named(call):
     with pytest.raises(WorkerError) as error:
         call("SEVERANCE_TABLE", [["employee_id", "termination_date", "termination_reason"],
                                  ["A1", 45473.0, "without_cause"]])
-    assert error.value.message.startswith("cases: required column 'base_salary' is missing")
+    message = error.value.message
+    assert message.startswith("cases: required column 'base_salary'") and "is missing" in message
 
 
 # --- the desktop path: no XLWINGS_ON_SERVER, plain Python calls --------------------------------------
@@ -523,7 +672,7 @@ def test_serials_follow_excels_calendar_including_its_phantom_1900_02_29():
     assert udfs._date_cell(59) == "1900-02-28"
     assert udfs._date_cell(1) == "1900-01-01"
     assert udfs._date_cell(60) == 60  # no such day: addin.cases rejects it
-    assert udfs._date_cell(45473.25) == "2024-06-30 06:00:00"  # a time of day: not a date
+    assert udfs._date_cell(45473.25) == "2024-06-30 06:00:00"  # the time of day kept for addin.cases
 
 
 def test_a_python_caller_may_hand_the_table_over_as_a_dataframe():

@@ -4,15 +4,17 @@ xlwings picks its runtime when it is first imported (XLWINGS_ON_SERVER=true: the
 custom functions of xlwings Lite and xlwings Server; unset: the desktop path), and the test
 session imports it once. So each runtime gets its own process:
 
-    python tests/udf_worker.py officejs    # XLWINGS_ON_SERVER=true, XLWINGS_LICENSE_KEY=noncommercial
-    python tests/udf_worker.py desktop     # neither variable
+    python tests/support/udf_worker.py officejs    # XLWINGS_ON_SERVER=true, XLWINGS_LICENSE_KEY=noncommercial
+    python tests/support/udf_worker.py desktop     # neither variable
 
 It answers requests (pickled, length-prefixed, on stdin/stdout) by running them through xlwings'
 own machinery: `meta` -> xlwings.server.custom_functions_meta(addin.udfs), `call` ->
 xlwings.server.custom_functions_call(payload, addin.udfs), `direct` -> the function called as
 Python. With "main", `meta` and `call` use a module that only did `from addin.udfs import *`,
-as an xlwings Lite main.py or an xlwings Server custom-functions module does. The noncommercial key exists only in this process: it lets the tests exercise xlwings'
-Office.js dispatcher and is not a deployment licence.
+as an xlwings Lite main.py or an xlwings Server custom-functions module does. The noncommercial
+key exists only in this process: it lets the tests exercise xlwings' Office.js dispatcher and is
+not a deployment licence. The functions load the built-in agreements only, unless the worker is
+given a terms file (SEVERANCE_TERMS, as a deployment sets it).
 """
 
 from __future__ import annotations
@@ -38,13 +40,16 @@ class WorkerError(Exception):
 
 
 class Worker:
-    """One runtime's process; call it with a request tuple, get the answer or WorkerError."""
+    """One runtime's process; call it with a request tuple, get the answer or WorkerError.
+    `terms`: a TOML terms file the functions load besides the built-in agreements."""
 
-    def __init__(self, mode: str):
+    def __init__(self, mode: str, terms: Path | None = None):
         env = {k: v for k, v in os.environ.items()
-               if k not in ("XLWINGS_ON_SERVER", "XLWINGS_LICENSE_KEY")}
+               if k not in ("XLWINGS_ON_SERVER", "XLWINGS_LICENSE_KEY", "SEVERANCE_TERMS")}
         if mode == "officejs":
             env.update(XLWINGS_ON_SERVER="true", XLWINGS_LICENSE_KEY="noncommercial")
+        if terms is not None:
+            env["SEVERANCE_TERMS"] = str(terms)
         env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
         self.process = subprocess.Popen(
             [sys.executable, str(Path(__file__).resolve()), mode],
