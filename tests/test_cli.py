@@ -130,3 +130,61 @@ def test_csv_output_never_carries_a_live_formula(tmp_path):
     frame = pd.read_csv(out, dtype=str, keep_default_na=False)
     for value in list(frame["employee_id"]) + list(frame["employee_name"]):
         assert value.startswith("'"), value
+
+
+HR_EXPORT = ("Separations Q4\n\nEmp ID,Term Date,Reason,Annual Base,Status\n"
+             "A1,12/31/2024,Involuntary,240000,Terminated\n"
+             "A2,3/5/2024,Without Cause,\"200,000\",Terminated\n")
+HR_MAP = ('[columns]\n"Emp ID" = "employee_id"\n"Term Date" = "termination_date"\n'
+          '"Reason" = "termination_reason"\n"Annual Base" = "base_salary"\n'
+          '[values.termination_reason]\n"Involuntary" = "without_cause"\n')
+
+
+def test_an_hr_export_with_its_map_exits_0_and_says_what_it_read(tmp_path):
+    cases, mapping, out = tmp_path / "export.csv", tmp_path / "hr.toml", tmp_path / "out.csv"
+    cases.write_text(HR_EXPORT)
+    mapping.write_text(HR_MAP)
+    result = severance("calc", cases, "--map", mapping, "-o", out)
+    assert result.returncode == 0, result.stderr
+    frame = pd.read_csv(out, dtype=str, keep_default_na=False)
+    assert list(frame["status"]) == ["paid", "paid"] and list(frame["source_row"]) == ["4", "5"]
+    assert "the header is on row 3, 2 rows above it skipped" in result.stderr
+    assert "'Status' is carried as input_status" in result.stderr
+    assert "'Involuntary' read as without_cause by the map file (1 row)" in result.stderr
+    assert "2 input rows: 2 paid, 0 no severance, 0 rejected" in result.stderr
+
+
+def test_a_rejected_row_exits_1_with_the_outputs_written(tmp_path):
+    cases, out = tmp_path / "export.csv", tmp_path / "out.csv"
+    cases.write_text("Employee ID,Termination Date,Termination Reason,Base Salary\n"
+                     "A1,2024-12-31,fired,240000\nA2,2024-12-31,Without Cause,240000\n")
+    result = severance("calc", cases, "-o", out)
+    assert result.returncode == 1
+    assert "2 input rows: 1 paid, 0 no severance, 1 rejected" in result.stderr
+    frame = pd.read_csv(out, dtype=str, keep_default_na=False)
+    assert frame["reason"][0].startswith("row 2, Termination Reason (termination_reason): 'fired' "
+                                         "must be one of")
+
+
+def test_a_bad_map_exits_2_naming_the_file_and_key(tmp_path, sample_cases_path):
+    mapping = tmp_path / "hr.toml"
+    mapping.write_text('[columns]\n"Emp ID" = "employe_id"\n')
+    result = severance("calc", sample_cases_path, "--map", mapping)
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert f"{mapping}: [columns] key 'Emp ID': 'employe_id' is not a case-table column" in result.stderr
+
+
+def test_the_flags_override_the_map_and_reach_schedule_and_report(tmp_path):
+    cases, mapping = tmp_path / "export.csv", tmp_path / "hr.toml"
+    cases.write_text(HR_EXPORT.replace("12/31/2024", "31/12/2024").replace("3/5/2024", "5/3/2024"))
+    mapping.write_text(HR_MAP + '[dates]\norder = "MDY"\n')
+    assert severance("calc", cases, "--map", mapping).returncode == 1  # 31/12 is no MDY date
+    out = tmp_path / "schedule.csv"
+    result = severance("schedule", cases, "--map", mapping, "--date-order", "dmy", "-o", out)
+    assert result.returncode == 0, result.stderr
+    assert set(pd.read_csv(out, dtype=str)["employee_id"]) == {"A1", "A2"}
+    report = tmp_path / "report.xlsx"
+    result = severance("report", cases, "--map", mapping, "--date-order", "DMY", "-o", report)
+    assert result.returncode == 0, result.stderr
+    assert "2 input rows: 2 paid" in result.stderr
+    assert severance("calc", cases, "--date-order", "XYZ").returncode == 2
