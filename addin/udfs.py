@@ -1,7 +1,8 @@
 """Excel functions: the severance formulas finance types into cells, registered through xlwings.
 
-An adapter, like the CLI: each function reads Excel's cell values, builds cases with addin.cases,
-computes them with addin.engine and formats the figures with addin.tables. No rule of the
+An adapter, like the CLI: each function reads Excel's cell values (addin.udf_values), builds
+cases with addin.cases, computes them with addin.engine and formats the figures with
+addin.tables. No rule of the
 agreement lives here, and no number of it: the descriptions Excel shows state the default
 agreement's terms as loaded. One module serves every runtime: the desktop xlwings add-in (COM),
 and xlwings Lite / xlwings Server (Office.js custom functions).
@@ -10,26 +11,24 @@ Every per-case function also takes ranges: give it columns (all the same shape, 
 are repeated) and it spills one result per row, computed in one pass of the engine.
 """
 
-import datetime as dt
 import inspect
 import logging
 import os
 import re
 import sys
-from decimal import Decimal
 from functools import wraps
 from typing import Annotated, Callable, Literal, NamedTuple
 
-import pandas as pd
 import xlwings as xw
 
-from .cases import REQUIRED_COLUMNS, CaseFileError, from_records, normalize_column, prepare_frame, validate
-from .results.tables import CALC_COLUMNS, DATE_RESULTS, MONEY_RESULTS, calc_frame, line_items, schedule_frame
+from .cases import REQUIRED_COLUMNS, CaseFileError, from_records, prepare_frame, validate
+from .results.tables import CALC_COLUMNS, DATE_RESULTS, calc_frame, line_items, schedule_frame
 from .rules.calendar import PAY_FREQUENCIES
 from .rules.case import REASONS
 from .rules.engine import compute
-from .rules.money import to_decimal
 from .rules.terms import DEFAULT_AGREEMENT_ID, load_agreements
+from .udf_values import (SERIAL_EPOCH, cell_rows, date_cell, excel_column, excel_date, excel_number,
+                         money_cell, plain, table_frame)
 
 logger = logging.getLogger(__name__)
 
@@ -81,66 +80,6 @@ class SeveranceInputError(xw.XlwingsError):
     with this message on the cell's error flag."""
 
 
-try:  # Pyodide (xlwings Lite) hands empty cells over as JsNull rather than None
-    from pyodide.ffi import JsNull as _JsNull
-except ImportError:
-    _JsNull = type(None)
-
-
-# ---------------------------------------------------------------------------------------------
-# Reading cells: Excel's representation of dates, amounts and blanks, made plain values for
-# addin.cases (which does all the checking).
-
-_SERIAL_EPOCH = dt.date(1899, 12, 30)
-_MAX_SERIAL = 2958465  # 9999-12-31
-
-
-def _blank(value) -> bool:
-    return value is None or value == "" or isinstance(value, _JsNull)
-
-
-def _plain(value):
-    """A cell without its transport: None for blanks, and for an Office.js typed value (a
-    formatted number, an error, an entity) its basic value: the number, or the error's text."""
-    if _blank(value):
-        return None
-    if isinstance(value, dict):
-        return value.get("basicValue", value.get("text", value.get("type")))
-    return value
-
-
-def _date_cell(value):
-    """A date as Excel sends it (date serial, datetime, text) as ISO text for addin.cases. A
-    serial with a time of day keeps it, for addin.cases to read (and note) as it does a file's."""
-    value = _plain(value)
-    if isinstance(value, dt.datetime):
-        # COM marks its dates as UTC; the wall-clock fields are the date Excel shows.
-        value = value.replace(tzinfo=None)
-        return value.date().isoformat() if value.time() == dt.time(0) else value.isoformat(sep=" ")
-    if isinstance(value, (int, float)) and not isinstance(value, bool) and 1 <= value <= _MAX_SERIAL:
-        day = int(value)
-        if day == 60:  # Excel's 1900-02-29, a day that never was
-            return value
-        date = (_SERIAL_EPOCH if day > 60 else _SERIAL_EPOCH + dt.timedelta(days=1)) \
-            + dt.timedelta(days=day)
-        if value == day:
-            return date.isoformat()
-        seconds = round((value - day) * 86400)
-        return (dt.datetime.combine(date, dt.time(0)) + dt.timedelta(seconds=seconds)).isoformat(sep=" ")
-    return value
-
-
-def _money_cell(value):
-    """An amount: a spreadsheet number read through its shortest repr (what the cell shows)."""
-    value = _plain(value)
-    if isinstance(value, float):
-        try:
-            return to_decimal(value)
-        except ValueError:
-            return value
-    return value
-
-
 # ---------------------------------------------------------------------------------------------
 # The arguments: one table for every function that takes them.
 
@@ -150,8 +89,8 @@ class Argument(NamedTuple):
     column: str | None     # the case-table column it fills (None: it is a whole case table)
     description: str       # what the function wizard and the Office.js tooltip say, then `empty`
     empty: str | None      # what an empty cell or a left-out argument stands for (None: needed)
-    excel_type: object = inspect.Parameter.empty  # its annotation: Office.js offers a Literal as a dropdown
-    read: Callable = _plain  # its cell as a plain value for addin.cases
+    excel_type: object = inspect.Parameter.empty  # its annotation (a Literal: a dropdown)
+    read: Callable = plain  # its cell as a plain value for addin.cases (see addin.udf_values)
 
     @property
     def doc(self) -> str:
@@ -167,17 +106,17 @@ def _either(values) -> str:
 ARGUMENTS = (
     Argument("termination_date", "termination_date",
              "Date employment ends: a date cell, a date serial or text YYYY-MM-DD", None,
-             read=_date_cell),
+             read=date_cell),
     Argument("reason", "termination_reason", f"Termination reason: {_either(REASONS)}", None,
              Reason),
     Argument("base_salary", "base_salary", "Annual base salary at termination (greater than 0)",
-             None, read=_money_cell),
+             None, read=money_cell),
     Argument("bonus_declared", "prior_year_bonus_declared", "Prior-year bonus declared",
-             "none was declared", read=_money_cell),
+             "none was declared", read=money_cell),
     Argument("bonus_paid", "prior_year_bonus_paid", "Part of the prior-year bonus already received",
-             "0", read=_money_cell),
+             "0", read=money_cell),
     Argument("monthly_benefits", "monthly_benefits_cost",
-             "Monthly cost of the benefits being received", "0", read=_money_cell),
+             "Monthly cost of the benefits being received", "0", read=money_cell),
     Argument("consented", "consented_to_change",
              "Good Reason only: TRUE if the employee consented to the change", "FALSE"),
     Argument("agreement", "agreement", "Agreement id: built in, or from the SEVERANCE_TERMS file",
@@ -242,21 +181,8 @@ def _excel_function(convert=None, **ret):
     return register
 
 
-def _rows(value) -> list[list]:
-    """An argument as rows of cells: a value is one cell, a 1-D sequence one row (as Office.js
-    and the COM add-in hand over a single-row range)."""
-    if isinstance(value, pd.DataFrame):  # for callers from Python: the header, then the rows
-        value = [list(value.columns)] + value.to_numpy(dtype=object).tolist()
-    elif hasattr(value, "tolist") and not isinstance(value, (str, bytes)):
-        value = value.tolist()  # numpy arrays and pandas Series
-    if isinstance(value, (list, tuple)):
-        if not value:
-            return [[None]]
-        if all(isinstance(row, (list, tuple)) for row in value):
-            return [list(row) or [None] for row in value]
-        return [list(value)]
-    return [[value]]
-
+# ---------------------------------------------------------------------------------------------
+# The cases of one call, made from the argument ranges.
 
 def _message(error: str) -> str:
     """A case-table message ("row 1, base_salary: ...") worded for the function's argument."""
@@ -265,13 +191,11 @@ def _message(error: str) -> str:
     return f"{ARGUMENT_OF.get(column, column)}{sep}{rest}"
 
 
-
-
 class _Cases:
     """The cases of one call: one per cell of the argument ranges, computed in one pass."""
 
     def __init__(self, function: str, arguments: dict, single: bool = False):
-        grids = {name: _rows(value) for name, value in arguments.items()}
+        grids = {name: cell_rows(value) for name, value in arguments.items()}
         shape, shaped_by = (1, 1), None
         for name, grid in grids.items():
             width = max(len(row) for row in grid)
@@ -314,7 +238,7 @@ class _Cases:
 
     def column(self, name: str) -> object:
         """A `severance calc` column as Excel values, one per case."""
-        return self.results(_excel_column(name, calc_frame(self.cases, self.payouts)[name].tolist()))
+        return self.results(excel_column(name, calc_frame(self.cases, self.payouts)[name].tolist()))
 
 
 # Inputs a clause function does not take. Each clause's amount depends only on its own inputs
@@ -335,19 +259,6 @@ def _calc_column(column: str | None = None):
             return _Cases(function, {**_STAND_IN, **given.arguments}).column(column or f.__name__)
         return computed
     return define
-
-
-# ---------------------------------------------------------------------------------------------
-# Writing cells: the `severance calc` text figures as Excel numbers and dates.
-
-def _number(text: str):
-    # A two-place decimal becomes the double Excel would hold had it been typed in: money stays
-    # exact up to that one conversion at the edge.
-    return float(Decimal(text)) if text != "" else ""
-
-
-def _date(text: str):
-    return dt.date.fromisoformat(text) if text else ""
 
 
 # ---------------------------------------------------------------------------------------------
@@ -377,10 +288,10 @@ def severance_breakdown(termination_date, reason: Reason, base_salary, bonus_dec
     items = line_items(one.cases, one.payouts, 0, AGREEMENTS[one.cases.agreement[0]])
     rows = [list(BREAKDOWN_COLUMNS)]
     rows += [[i.clause, i.component, i.label, float(i.amount), i.due_date or "", i.basis] for i in items]
-    rows.append(["(i)+(ii)+(iii)", "cash_total", "Cash severance", _number(calc["cash_total"]),
-                 _date(calc["lump_sum_due_date"]), "lump sums (ii) and (iii) due on this date"])
+    rows.append(["(i)+(ii)+(iii)", "cash_total", "Cash severance", excel_number(calc["cash_total"]),
+                 excel_date(calc["lump_sum_due_date"]), "lump sums (ii) and (iii) due on this date"])
     rows.append(["(i)-(iv)", "total_value", "Total value with benefits",
-                 _number(calc["total_value"]), "", ""])
+                 excel_number(calc["total_value"]), "", ""])
     rows.append(["", "status", calc["status"], "", "", calc["reason"] or calc["warnings"]])
     return rows
 
@@ -399,7 +310,7 @@ def severance_schedule(termination_date, reason: Reason, base_salary, bonus_decl
         consented=consented, agreement=agreement, pay_frequency=pay_frequency), single=True)
     frame = schedule_frame(one.cases, one.payouts)
     rows = [list(SCHEDULE_COLUMNS)]
-    rows += [[_date(p), c, k, _number(a), _date(d)] for p, c, k, a, d in zip(
+    rows += [[excel_date(p), c, k, excel_number(a), excel_date(d)] for p, c, k, a, d in zip(
         frame["payment_date"], frame["component"], frame["clause"], frame["amount"],
         frame["nominal_date"])]
     return rows
@@ -415,7 +326,7 @@ class _TableCells(xw.conversion.Converter):
     def write_value(rows, options):
         fmt = options.get("date_format")
         formatted = bool(fmt) and float(options.get("runtime") or 0) >= 1.4
-        epoch = _SERIAL_EPOCH.toordinal()
+        epoch = SERIAL_EPOCH.toordinal()
         dates = [j for j, name in enumerate(rows[0]) if name in DATE_RESULTS]
         for row in rows[1:]:
             for j in dates:
@@ -426,45 +337,15 @@ class _TableCells(xw.conversion.Converter):
         return rows
 
 
-def _table_frame(rows: list[list]) -> pd.DataFrame:
-    """A case table range as a frame of plain cells: termination dates as ISO text (however
-    Excel sent them), typed values as their basic value; addin.cases reads the rest."""
-    header = ["" if _blank(h) else str(h) for h in rows[0]]
-    width = len(header)
-    body = [row + [None] * (width - len(row)) if len(row) < width else row[:width]
-            for row in rows[1:]]
-    frame = pd.DataFrame(body, columns=range(width), dtype=object)
-    for j, name in enumerate(header):
-        column = frame[j]
-        kinds = set(map(type, column))
-        if normalize_column(name) == "termination_date":
-            frame[j] = column.map(_date_cell)
-        elif dict in kinds or _JsNull in kinds:
-            frame[j] = column.map(_plain)
-    frame.columns = header
-    return frame
-
-
-def _excel_column(name: str, values: list) -> list:
-    """A `severance calc` column (text) as Excel values; "" stays empty."""
-    if name in MONEY_RESULTS or name == "bonus_proration":
-        return [float(v) if v != "" else "" for v in values]  # as _number, a column at a time
-    if name in DATE_RESULTS:
-        return [_date(v) for v in values]
-    if name in ("source_row", "installments"):
-        return [int(v) if v != "" else "" for v in values]
-    return values
-
-
 @_excel_function(_TableCells if RUNTIME == "officejs" else None, date_format="yyyy-mm-dd")
 def severance_table(cases):
     """Severance for a whole case table (header row + one row per employee), spilled with the `severance calc` columns: one row per case, bad rows rejected with their reason."""
     try:
-        table = validate(prepare_frame(_table_frame(_rows(cases)), "cases"), AGREEMENTS)
+        table = validate(prepare_frame(table_frame(cell_rows(cases)), "cases"), AGREEMENTS)
     except CaseFileError as exc:
         raise SeveranceInputError(str(exc)) from None
     calc = calc_frame(table, compute(table, AGREEMENTS))
-    columns = [_excel_column(name, calc[name].tolist()) for name in CALC_COLUMNS]
+    columns = [excel_column(name, calc[name].tolist()) for name in CALC_COLUMNS]
     return [list(CALC_COLUMNS)] + [list(row) for row in zip(*columns)]
 
 
