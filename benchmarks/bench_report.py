@@ -123,7 +123,8 @@ def _write_xlsxwriter(cases, payouts, agreements, out, skip_preparation: bool = 
     never do."""
     import xlsxwriter
 
-    from addin.report.plan import plan_report
+    from addin.excel.cells import Kind
+    from addin.report.layout import plan_report
     plan, _ = plan_report(cases, payouts, agreements, source=SOURCE)
     book = xlsxwriter.Workbook(out, {"constant_memory": True})
     formats = {role: book.add_format(p) for role, p in _role_properties().items()}
@@ -145,16 +146,16 @@ def _write_xlsxwriter(cases, payouts, agreements, out, skip_preparation: bool = 
             for c, spec in enumerate(row):
                 if spec is None:
                     continue
-                kind, value, role = spec
+                kind, value, role, _ = spec
                 style = formats[role]
-                if kind == "s":
+                if kind is Kind.TEXT:
                     write_string(r, c, value, style)
-                elif kind == "f":
+                elif kind is Kind.FORMULA:
                     write_formula(r, c, "=" + value, style)
                     formulas += 1
-                elif kind == "n":
+                elif kind is Kind.NUMBER:
                     write_number(r, c, float(value), style)
-                elif kind == "d":
+                elif kind is Kind.DATE:
                     write_datetime(r, c, value, style)
                 else:
                     write_boolean(r, c, value, style)
@@ -186,7 +187,8 @@ def _write_rustpy(cases, payouts, agreements, out) -> dict:
     is its only way to write above the header and it refuses 1-cell merges."""
     import rustpy_xlsxwriter as rx
 
-    from addin.report.plan import plan_report
+    from addin.excel.cells import Kind, Role
+    from addin.report.layout import plan_report
     plan, _ = plan_report(cases, payouts, agreements, source=SOURCE)
     props = _role_properties()
 
@@ -210,12 +212,12 @@ def _write_rustpy(cases, payouts, agreements, out) -> dict:
     counted = {"cells": 0, "formulas": 0}
 
     def convert(spec):
-        kind, value, _ = spec
+        kind, value = spec.kind, spec.value
         counted["cells"] += 1
-        if kind == "f":
+        if kind is Kind.FORMULA:
             counted["formulas"] += 1
             return "=" + value
-        if kind == "n" and not isinstance(value, int):
+        if kind is Kind.NUMBER and not isinstance(value, int):
             return float(value)  # a Decimal amount: a double, as XlsxWriter writes it
         return value
 
@@ -234,22 +236,22 @@ def _write_rustpy(cases, payouts, agreements, out) -> dict:
         rows = iter(sheet.rows)
         above = []
         for head in rows:  # the rows above the header, then the header (all "header" cells)
-            if head and all(s is not None and s[2] == "header" for s in head):
+            if head and all(s is not None and s.role is Role.HEADER for s in head):
                 break
             above.append(head)
-        keys = [s[1] for s in head]
+        keys = [s.value for s in head]
         assert len(set(keys)) == len(keys), f"{sheet.title}: header labels must be distinct"
         counted["cells"] += len(keys)
         first = next(rows, None)
         cols = []
         for c in range(len(keys)):
             spec = first[c] if first is not None and c < len(first) else None
-            cols.append(formats[spec[2]] if spec is not None else None)
-        merges[sheet.title] = [(r, 0, r, 1, convert(row[0]), formats[row[0][2]])
+            cols.append(formats[spec.role] if spec is not None else None)
+        merges[sheet.title] = [(r, 0, r, 1, convert(row[0]), formats[row[0].role])
                                for r, row in enumerate(above) if row and row[0] is not None]
         header_rows[sheet.title] = len(above)
         column_formats[sheet.title] = cols
-        header_formats[sheet.title] = formats["header"]
+        header_formats[sheet.title] = formats[Role.HEADER]
 
         def records(first=first, rows=rows, keys=keys, title=sheet.title):
             """The sheet's data rows as records, streamed."""

@@ -25,9 +25,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 
 def stages(cases, payouts, agreements, out: Path) -> dict[str, float]:
-    from addin.report import writer as report
-    from addin.report.plan import plan_report
+    from addin.excel import xlsx
     from addin.excel.styles import default_styles
+    from addin.report import writer as report
+    from addin.report.layout import plan_report
 
     t0 = time.perf_counter()
     plan, _ = plan_report(cases, payouts, agreements, source="cases.csv")
@@ -42,20 +43,20 @@ def stages(cases, payouts, agreements, out: Path) -> dict[str, float]:
     t2 = time.perf_counter()
 
     zipped = {}
-    save = report._save_repeatable
+    save = xlsx.save_spliced
 
     def timed_save(*args, **kwargs):
         z0 = time.perf_counter()
         save(*args, **kwargs)
         zipped["s"] = time.perf_counter() - z0
-    report._save_repeatable = timed_save
+    report.save_spliced = timed_save  # the writer's own reference to xlsx.save_spliced
     try:
         plan, _ = plan_report(cases, payouts, agreements, source="cases.csv")
         w0 = time.perf_counter()
         report.write_plan(plan, out, default_styles())
         write = time.perf_counter() - w0
     finally:
-        report._save_repeatable = save
+        report.save_spliced = save
     setup, rows = t1 - t0, t2 - t1
     return {"write (all stages)": setup + write, "plan set-up": setup, "plan rows": rows,
             **{f"  rows of {k}": v for k, v in by_sheet.items()},

@@ -73,6 +73,11 @@ def _parameter_table(cases: CaseTable, agreements: Mapping[str, Agreement], attr
     return np.array([attribute(agreements[a]) for a in cases.agreement_ids] + [fill], dtype=dtype)
 
 
+def _paid_date(eligible: np.ndarray, where: np.ndarray, values: np.ndarray) -> np.ndarray:
+    """A date per distinct date key, as one per row where severance is paid (NaT elsewhere)."""
+    return np.where(eligible, values[where], np.datetime64("NaT"))
+
+
 def _distinct(key: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray]:
     """(distinct keys, position of each row's key among them) for keys in [0, size)."""
     if size <= max(8 * len(key), 1 << 21):
@@ -155,10 +160,7 @@ def compute(cases: CaseTable, agreements: Mapping[str, Agreement]) -> Payouts:
     d_code = (distinct // 4) % n_codes
     d_term = (distinct // (4 * n_codes)).astype("timedelta64[D]") + _EPOCH
     cal = _calendar(d_term, d_code, d_frequency, sc_months, bn_months, due_days, anchor, calendar)
-
-    def spread(values: np.ndarray) -> np.ndarray:
-        """A value per distinct date key, as a value per row."""
-        return values[where]
+    spread = partial(np.take, indices=where)  # a value per distinct date key -> one per row
 
     reason = cases.termination_reason
     good_reason = reason == "good_reason"
@@ -198,11 +200,7 @@ def compute(cases: CaseTable, agreements: Mapping[str, Agreement]) -> Payouts:
     why[valid & good_reason & cases.consented_to_change] = GOOD_REASON_CONSENTED
 
     row_minimum = minimum[code]
-
-    def paid_date(values: np.ndarray) -> np.ndarray:
-        """A date per distinct date key, per row where paid (NaT elsewhere)."""
-        return np.where(eligible, spread(values), nat)
-
+    paid_date = partial(_paid_date, eligible, where)
     return Payouts(
         status=status, reason_code=why, eligible=eligible, minimum_base_salary=row_minimum,
         warning_flags=_warning_flags(cases, valid, row_minimum, spread(cal.month)),

@@ -90,3 +90,56 @@ def test_totals_and_counts():
     assert counts.startswith('"12 input rows = "&(COUNTIF(Summary!$N$5:$N$9,"paid")+COUNTIF(')
     assert counts.count("COUNTIF(") == 6 and counts.endswith('" rejected"')
     assert F.shown("Summary!$T5") == "Summary!$T5"
+
+
+# ---------------------------------------------------------------------------------------------
+# What each formula reads: the declarations are held to the formulas' own text
+
+class Probe(dict):
+    """Refs that record every name a formula reads (each read gives a distinct reference)."""
+
+    def __init__(self):
+        super().__init__()
+        self.read: set[str] = set()
+
+    def __getitem__(self, name: str) -> str:
+        self.read.add(name)
+        return f"REF_{name.upper()}"
+
+
+@pytest.mark.parametrize("declared", F.FORMULAS, ids=lambda f: f.build.__name__)
+def test_each_formula_reads_exactly_what_it_declares(declared):
+    probe = Probe()
+    arguments = [f"ARG_{a.upper()}" for a in declared.reads.arguments]
+    text = declared.build(*arguments, probe)
+    reads = declared.reads
+    assert probe.read == set(reads.inputs) | set(reads.parameters) | set(reads.figures)
+    assert set(reads.inputs) <= set(F.INPUTS) and set(reads.parameters) <= set(F.PARAMETERS)
+    assert not set(reads.figures) & (set(F.INPUTS) | set(F.PARAMETERS))
+    for argument in arguments:
+        assert argument in text, (declared.build.__name__, argument)
+
+
+def test_every_report_cell_and_warnings_formula_is_declared():
+    declared = {f.build for f in F.FORMULAS}
+    assert set(F.CALC_CELLS.values()) <= declared
+    assert {F.warnings, F.warnings_with_notes, F.installment_date, F.installment_payment,
+            F.business_day_before} <= declared
+    with pytest.raises(KeyError, match="not a declared formula"):
+        F.reads(F.total)
+
+
+def test_parameters_read_are_the_defined_names_a_workbook_needs():
+    report = F.parameters_read([*F.CALC_CELLS.values(), F.warnings_with_notes])
+    assert report == ("salary_continuation_months", "bonus_floor_fraction",
+                      "benefits_continuation_months", "lump_sum_due_days", "minimum_base_salary",
+                      "biweekly_anchor", "holiday_dates")
+    assert F.parameters_read([F.cash_total]) == ()
+
+
+def test_warnings_with_notes_adds_the_notes_cell_to_the_engine_warnings():
+    r = {**refs(), "minimum_base_salary": "REF_MINIMUM", "input_notes": "REF_NOTES"}
+    plain, noted = F.warnings(r), F.warnings_with_notes(r)
+    assert "REF_NOTES" not in plain and 'IF(REF_NOTES="","",REF_NOTES&"; ")' in noted
+    assert functions(noted) <= EXCEL_2007 | {"TEXT", "LEFT", "LEN", "ISBLANK"}
+    assert len(noted) < 8192

@@ -328,6 +328,15 @@ def reports(tmp_path_factory, agreements):
     build_report(cases, payouts, two, folder / "two_agreements.xlsx", source="two")
     built["two_agreements"] = (folder / "two_agreements.xlsx", cases, payouts, two)
 
+    # Every kind of warning, the notes of inputs rounded to the cent among them.
+    noted_records = generated_records(60, seed=7)
+    for i, record in enumerate(noted_records[:20]):
+        record[("base_salary", "prior_year_bonus_paid", "monthly_benefits_cost")[i % 3]] = f"{1000 + i}.005"
+    cases = from_records(noted_records, agreements)
+    payouts = compute(cases, agreements)
+    build_report(cases, payouts, agreements, folder / "noted.xlsx", source="noted")
+    built["noted"] = (folder / "noted.xlsx", cases, payouts, agreements)
+
     # A reviewer's edits: inputs and an agreement parameter, changed in the workbook itself.
     edited_records = pd.read_csv(sample_csv, dtype=str, keep_default_na=False).to_dict("records")
     book = openpyxl.load_workbook(folder / "sample.xlsx")
@@ -368,10 +377,24 @@ def recalculated(reports, name):
     return openpyxl.load_workbook(reports["recalculated"][path], data_only=True), cases, payouts, agreements
 
 
-@pytest.mark.parametrize("name", ["sample", "generated", "two_agreements"])
+@pytest.mark.parametrize("name", ["sample", "generated", "two_agreements", "noted"])
 def test_every_formula_gives_the_engine_figure_to_the_cent(reports, name):
     book, cases, payouts, agreements = recalculated(reports, name)
     check_report(book, cases, payouts, agreements)
+
+
+def test_the_warnings_column_is_live_and_states_every_kind_of_warning(reports):
+    book, cases, payouts, _ = recalculated(reports, "noted")
+    path = reports["built"]["noted"][0]
+    ws = openpyxl.load_workbook(path)["Summary"]
+    col = [norm(c.value) for c in ws[4]].index("warnings") + 1
+    formulas = [ws.cell(5 + k, col).data_type == "f" for k in range(len(cases))]
+    assert formulas == list(payouts.status != "rejected")
+    warnings = "\n".join(calc_frame(cases, payouts)["warnings"])
+    for words in ("is below the agreement's minimum", "exceeds prior_year_bonus_declared",
+                  "terminated before March 1", "rounded to", "consented_to_change is blank"):
+        assert words in warnings, words
+    check_summary(book, cases, payouts)  # each row's warnings, recalculated, are the engine's
 
 
 def test_tables_split_at_the_row_limit_and_still_add_up(reports):
