@@ -462,10 +462,17 @@ def test_installments_sum_to_the_salary_continuation_and_totals_to_their_parts(a
            installments_checked=tried["installments"], failures=0)
 
 
-def expected_source_rows(rows: list[dict], xlsx: bool) -> list[int]:
-    """The rows that are cases: all but the wholly blank ones, numbered by position."""
+def expected_source_rows(rows: list[dict], xlsx: bool) -> dict[int, int]:
+    """The rows that are cases (all but the wholly blank ones), each numbered as the file does
+    -> its position in `rows`: the worksheet row, or the CSV line its record starts on (the
+    header is row/line 1; a line break inside a quoted cell is a line of the file)."""
     clean = xlsx_text if xlsx else (lambda v: v)
-    return [k + 1 for k, row in enumerate(rows) if any(clean(v).strip() for v in row.values())]
+    numbers, line = {}, 2
+    for k, row in enumerate(rows):
+        if any(clean(v).strip() for v in row.values()):
+            numbers[line] = k
+        line += 1 if xlsx else 1 + sum(v.count("\n") for v in row.values())
+    return numbers
 
 
 def test_every_input_row_comes_out_exactly_once_through_the_command(tmp_path_factory):
@@ -486,15 +493,16 @@ def test_every_input_row_comes_out_exactly_once_through_the_command(tmp_path_fac
                 write_csv(rows, cases)
             else:
                 write_xlsx(rows, cases, typed=source.startswith("typed"))
-            assert run_in_process("calc", cases, "-o", out) == 0
+            status = run_in_process("calc", cases, "-o", out)
             frame = read_output(out)
             assert leftovers(Path(scratch)) == sorted([cases.name, out.name])
         want = expected_source_rows(rows, xlsx=source.endswith(".xlsx"))
         if target == ".json" and not want:
-            assert frame.empty  # JSON records: an empty list carries no column names
+            assert frame.empty and status == 0  # JSON records: an empty list carries no column names
             return
         assert list(frame.columns) == list(CALC_COLUMNS)
-        assert [int(r) for r in frame["source_row"]] == want
+        assert status == (1 if (frame["status"] == "rejected").any() else 0)  # 1: rows rejected
+        assert [int(r) for r in frame["source_row"]] == list(want)
         assert set(frame["status"]) <= {"paid", "no_severance", "rejected"}
         for _, row in frame.iterrows():
             rejected = row["status"] == "rejected"
@@ -504,7 +512,7 @@ def test_every_input_row_comes_out_exactly_once_through_the_command(tmp_path_fac
                                                             "unpaid_bonus"))
                 assert Decimal(str(row["cash_total"])) == parts
         if source == ".csv" and target in (".csv", ".json"):
-            ids = [rows[r - 1]["employee_id"].strip() for r in want]
+            ids = [rows[k]["employee_id"].strip() for k in want.values()]
             got = [str(v) for v in frame["employee_id"]]
             if target == ".csv":
                 ids = [("'" + v) if v.startswith(FORMULA_PREFIXES) else v for v in ids]
@@ -593,7 +601,9 @@ def test_formula_injection_stays_text_in_every_output_format(tmp_path):
         for command in ("calc", "schedule") if kind == "csv" else ("calc",):
             for suffix in (".csv", ".json", ".xlsx", ".parquet"):
                 out = out_dir / f"{kind}-{command}{suffix}"
-                assert run_in_process(command, source, "-o", out) == 0, out
+                # Exit 1: payloads in the case columns are rejected rows (the formula cells'
+                # rows are all valid).
+                assert run_in_process(command, source, "-o", out) == (kind != "formulas"), out
                 outputs.append(out)
         report = out_dir / f"{kind}-report.xlsx"
         statements = ("--per-employee", out_dir / "statements") if kind == "csv" else ()
@@ -667,7 +677,7 @@ def test_libreoffice_opening_the_csv_output_runs_no_formula(tmp_path):
     cases = tmp_path / "cases.csv"
     write_csv(rows, cases, TEXT_COLUMNS)
     out = tmp_path / "payouts.csv"
-    assert run_in_process("calc", cases, "-o", out) == 0
+    assert run_in_process("calc", cases, "-o", out) == 1  # payloads in case columns: rejected rows
     control = tmp_path / "control.csv"
     control.write_text("employee_id,employee_name\n=1+1,\"=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\"\n",
                        encoding="utf-8")
@@ -1036,8 +1046,8 @@ def test_semicolon_csv_is_read_like_the_comma_one(tmp_path):
     frame = pd.read_csv(comma, dtype=str, keep_default_na=False)
     frame.to_csv(semicolon, sep=";", index=False)
     outs = [tmp_path / "a.csv", tmp_path / "b.csv"]
-    assert run_in_process("calc", comma, "-o", outs[0]) == 0
-    assert run_in_process("calc", semicolon, "-o", outs[1]) == 0
+    assert run_in_process("calc", comma, "-o", outs[0]) == 1  # the sample has rejected rows
+    assert run_in_process("calc", semicolon, "-o", outs[1]) == 1
     assert outs[0].read_bytes() == outs[1].read_bytes()
 
 
@@ -1048,10 +1058,10 @@ def test_a_thousand_copies_of_one_id_are_rejected_quickly(tmp_path):
     path.write_text("employee_id,termination_date,termination_reason,base_salary\n"
                     + "E1,2024-07-01,without_cause,240000\n" * 20_000, encoding="utf-8")
     run = run_bounded("calc", path, "-o", tmp_path / "out.csv", timeout=60)
-    assert run.returncode == 0, run.stderr
+    assert run.returncode == 1, run.stderr  # every row rejected
     frame = pd.read_csv(tmp_path / "out.csv", dtype=str, keep_default_na=False)
     assert len(frame) == 20_000 and set(frame["status"]) == {"rejected"}
-    assert frame["reason"].iloc[-1].endswith("appears on rows 1, 2, 3, 4, 5, 6, 7, 8, 9, 10 and "
+    assert frame["reason"].iloc[-1].endswith("appears on rows 2, 3, 4, 5, 6, 7, 8, 9, 10, 11 and "
                                              "19990 more; each case needs its own id")
     assert run.seconds < 20 and run.peak_mib <= HOSTILE_MIB
     record("repeated_id_rows", inputs_tried=20_000, failures=0, seconds=round(run.seconds, 2),
