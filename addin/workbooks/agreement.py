@@ -9,10 +9,10 @@ import math
 from decimal import Decimal
 
 from ..cases import FIRST_YEAR, LAST_YEAR
-from ..excel.cells import DECIMAL_FORMAT, Role
+from ..excel.cells import DECIMAL_FORMAT, Role, wrapped_lines
 from ..rules.terms import PARAMETER_CLAUSES, Agreement, holiday_dates
-from .layout import (GREY, HEAD_FILL, INPUT_FILL, NAVY, Align, Edge, Look, SheetPlan, Slot, Typeface,
-                     column, span, text, typed, wrapped_lines)
+from .plan import (GREY, HEAD_FILL, INPUT_FILL, NAVY, Align, Edge, Look, SheetPlan, Slot, Typeface,
+                     column, span, text, typed)
 
 SHEET = "Agreement"
 PARAMETER_MEANING = {

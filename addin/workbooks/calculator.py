@@ -7,14 +7,14 @@ import math
 from pathlib import Path
 
 from ..excel import formulas as F
-from ..excel.cells import Role
+from ..excel.cells import Role, wrapped_lines
 from ..results.tables import COMPONENT_DATES
 from ..rules.terms import DEFAULT_AGREEMENT_ID, Agreement, builtin_agreements
 from .agreement import agreement_sheet, clause_name
 from .inputs import EXAMPLE, INPUT_HELP, INPUT_LABELS, INPUTS, input_role, input_validation
-from .layout import (GREY, HEAD_FILL, INPUT_FILL, NAVY, TOTAL_FILL, Align, BARE, Edge, Highlight, Look,
-                     Page, PLAIN, SheetPlan, Slot, Typeface, address, column, formula, letter, new_book,
-                     save, span, text, typed, wrapped_lines, write_sheet)
+from .plan import (GREY, HEAD_FILL, INPUT_FILL, NAVY, TOTAL_FILL, Align, Edge, Highlight, Look, Page,
+                   SheetPlan, Slot, Typeface, address, column, formula, letter, span, text, typed)
+from .writer import write_book
 
 SHEET = "Calculator"
 # Its key computed cells, named like the `severance calc` columns.
@@ -263,10 +263,7 @@ def lump_sum_paid(key: str) -> str:
 
 def build_calculator(path: str | Path, agreement: Agreement | None = None) -> None:
     agreement = agreement or builtin_agreements()[DEFAULT_AGREEMENT_ID]
-    book = new_book()
-    for plan in plan_calculator(agreement):
-        write_sheet(book, plan)
-    save(book, path)
+    write_book(path, plan_calculator(agreement))
 
 
 __all__ = ["OUTPUTS", "build_calculator", "plan_calculator", "schedule_rows"]

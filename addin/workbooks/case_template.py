@@ -8,8 +8,8 @@ from pathlib import Path
 from ..cases import CASE_COLUMNS
 from ..rules.terms import builtin_agreements
 from .inputs import CASE_FORMATS, INPUT_HELP, input_role, input_validation
-from .layout import (BAND, Look, SheetPlan, Slot, Table, Typeface, address, letter, new_book, save, span,
-                     text, write_sheet)
+from .plan import BAND, Look, SheetPlan, Slot, Table, Typeface, address, letter, span, text
+from .writer import write_book
 
 SHEET = "Cases"
 WIDTHS = {"employee_id": 13, "employee_name": 24, "termination_date": 17, "termination_reason": 20,
@@ -41,6 +41,4 @@ def plan_cases_template() -> SheetPlan:
 
 
 def build_cases_template(path: str | Path) -> None:
-    book = new_book()
-    write_sheet(book, plan_cases_template())
-    save(book, path)
+    write_book(path, [plan_cases_template()])

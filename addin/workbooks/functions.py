@@ -20,9 +20,9 @@ from ..udfs import BREAKDOWN_COLUMNS, COLUMN_OF, SCHEDULE_COLUMNS as UDF_SCHEDUL
 from .agreement import agreement_sheet
 from .calculator import schedule_rows
 from .inputs import CASE_FORMATS, EXAMPLE, INPUT_LABELS, input_role, input_validation
-from .layout import (ROLE_FORMATS, BARE, GREY, HEAD_FILL, INPUT_FILL, NAVY, Align, Edge, Highlight, Look, Page, PLAIN,
-                     SheetPlan, Slot, Typeface, address, column, formula, letter, new_book, save, span,
-                     text, typed, write_sheet)
+from .plan import (BARE, GREY, HEAD_FILL, INPUT_FILL, NAVY, ROLE_FORMATS, Align, Edge, Highlight, Look, Page,
+                   SheetPlan, Slot, Typeface, address, column, formula, letter, span, text, typed)
+from .writer import write_book
 
 UDF_COLUMNS: Mapping[str, str] = COLUMN_OF
 UDF_ARGUMENTS = tuple(COLUMN_OF)
@@ -96,8 +96,7 @@ def spilled(plan: SheetPlan, row: int, rows: int, columns: tuple[str, ...], role
     into one cell). The header row is bold. Returns the range."""
     ref = plan.array(row, FIRST, rows, len(columns), call, column_looks(columns, roles, bold=False))
     for k, look in column_looks(columns, roles, bold=True).items():
-        slot = plan.slots[(row, FIRST + k)]
-        plan.slots[(row, FIRST + k)] = slot._replace(look=look)
+        plan.relook(row, FIRST + k, look)
     return ref
 
 
@@ -165,8 +164,7 @@ def _breakdown(plan: SheetPlan, band: int, case: Case, layout: dict) -> int:
     spilled(plan, first, rows, BREAKDOWN_COLUMNS, {"amount": Role.MONEY, "due_date": Role.DATE}, call)
     basis = FIRST + width - 1
     for r in range(first + 1, first + rows):
-        slot = plan.slots[(r, basis)]
-        plan.slots[(r, basis)] = slot._replace(look=udf_look(wrap=True, vertical=Align.TOP))
+        plan.relook(r, basis, udf_look(wrap=True, vertical=Align.TOP))
         plan.heights[r] = 24
     amount_col, native = FIRST + BREAKDOWN_COLUMNS.index("amount"), FIRST + width + 1
     _headers(plan, first, native, ("native amount", "native due date", "check"))
@@ -293,8 +291,5 @@ def build_functions(path: str | Path, agreement: Agreement | None = None) -> dic
     """Write the functions demo; returns where its native-formula cells are (figure -> cell)."""
     agreement = agreement or builtin_agreements()[DEFAULT_AGREEMENT_ID]
     plans, layout = plan_functions(agreement)
-    book = new_book()
-    for plan in plans:
-        write_sheet(book, plan)
-    save(book, path)
+    write_book(path, plans)
     return layout

@@ -12,7 +12,7 @@ from ..rules.calendar import PAY_FREQUENCIES
 from ..rules.case import REASONS
 from ..rules.money import MAX_CENTS
 from ..rules.terms import DEFAULT_AGREEMENT_ID
-from .layout import Validation
+from .plan import Validation
 
 # The calculator's inputs, named like the case-table columns.
 INPUTS = ("termination_date", "termination_reason", "base_salary", "prior_year_bonus_declared",

@@ -16,7 +16,8 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from addin.workbooks import agreement, calculator, check, functions, inputs
+from addin.workbooks import calculator, check, functions, inputs
+from addin.workbooks.agreement import holiday_years
 from addin.cases import CASE_COLUMNS, from_records
 from addin.rules.case import REASONS
 from addin.rules.engine import INPUT_NOTES, compute
@@ -451,9 +452,9 @@ def test_calculator_inputs_are_the_only_unlocked_cells_of_a_protected_sheet(buil
     ws = book["Calculator"]
     assert ws.protection.sheet and not ws.protection.password
     names = named_cells(book)
-    inputs = {names[key][1] for key in inputs.INPUTS}
+    input_cells = {names[key][1] for key in inputs.INPUTS}
     unlocked = {c.coordinate for row in ws.iter_rows() for c in row if not c.protection.locked}
-    assert unlocked == inputs
+    assert unlocked == input_cells
     for row in ws.iter_rows():
         for cell in row:
             if isinstance(cell.value, str) and cell.value.startswith("="):
@@ -481,7 +482,7 @@ def test_calculator_holidays_cover_every_accepted_termination_and_its_payments(b
     from addin.rules.calendar import holiday_dates
     from addin.rules.terms import DEFAULT_AGREEMENT_ID
     agreement = agreements[DEFAULT_AGREEMENT_ID]
-    first, last = agreement.holiday_years(agreement)
+    first, last = holiday_years(agreement)
     assert first < FIRST_YEAR and last > LAST_YEAR + agreement.salary_continuation_months // 12
     book = openpyxl.load_workbook(built / check.CALCULATOR)
     (sheet, ref), = book.defined_names["holiday_dates"].destinations
@@ -540,7 +541,10 @@ def test_calculator_for_another_letter_takes_its_terms_and_sizes_the_schedule(tm
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [check.CALCULATOR]
     book = openpyxl.load_workbook(tmp_path / "out" / check.CALCULATOR)
     names = named_cells(book)
-    value = lambda name: book[names[name][0]][names[name][1]].value  # noqa: E731
+
+    def value(name):
+        sheet, ref = names[name]
+        return book[sheet][ref].value
     assert (value("agreement_id"), value("salary_continuation_months"), value("bonus_floor_fraction"),
             value("lump_sum_due_days")) == ("acme-2019", 18, 0.25, 45)
     sheet, table = names["payment_schedule"]

@@ -1,0 +1,194 @@
+"""The one writer of the shipped workbooks: sheet plans (addin.workbooks.plan) in, openpyxl
+cells, names, validations, conditional formats and print set-up out, saved repeatably."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Sequence
+
+from openpyxl import Workbook
+from openpyxl.cell.cell import MergedCell
+from openpyxl.comments import Comment
+from openpyxl.formatting.rule import FormulaRule
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
+from openpyxl.utils import quote_sheetname
+from openpyxl.workbook.defined_name import DefinedName
+from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.filters import AutoFilter
+from openpyxl.worksheet.formula import ArrayFormula
+from openpyxl.worksheet.table import Table as ExcelTable, TableColumn, TableStyleInfo
+
+from ..excel.xlsx import clean_text, make_repeatable
+from ..results.output import atomic_path
+from ..excel.cells import Kind
+from .plan import (INPUT_EDGE, NAVY, ROLE_FORMATS, RULE, Edge, SheetPlan, Slot, Table, Typeface, Validation,
+                   address, span)
+
+CREATOR = "severance add-in"
+
+_THIN = Side(style="thin", color=RULE)
+_NAVY_LINE = Side(style="thin", color=NAVY)
+_INPUT_SIDE = Side(style="thin", color=INPUT_EDGE)
+BORDERS = {
+    Edge.INPUT: Border(left=_INPUT_SIDE, right=_INPUT_SIDE, top=_INPUT_SIDE, bottom=_INPUT_SIDE),
+    Edge.RULE: Border(bottom=_THIN),
+    Edge.TOTAL: Border(top=_NAVY_LINE, bottom=_NAVY_LINE),
+    Edge.GRAND_TOTAL: Border(top=_NAVY_LINE, bottom=Side(style="double", color=NAVY)),
+}
+
+
+def write_book(path: str | Path, plans: Sequence[SheetPlan]) -> None:
+    """A workbook of the planned sheets, in order, the first one active."""
+    book = Workbook()
+    book.remove(book.active)
+    for plan in plans:
+        write_sheet(book, plan)
+    save(book, path)
+
+
+def write_sheet(book: Workbook, plan: SheetPlan) -> None:
+    """Write one sheet plan as a new sheet of `book`, with its defined names."""
+    ws = book.create_sheet(plan.title)
+    if not plan.grid_lines:
+        ws.sheet_view.showGridLines = False
+    if plan.zoom:
+        ws.sheet_view.zoomScale = plan.zoom
+    for col, width in plan.widths.items():
+        ws.column_dimensions[col].width = width
+    for col, look in plan.column_looks.items():
+        if look.face is not None:
+            ws.column_dimensions[col].font = _font(look.face)
+        if look.number_format:
+            ws.column_dimensions[col].number_format = look.number_format
+    for (row, col), slot in sorted(plan.slots.items()):
+        if slot.span > 1:
+            ws.merge_cells(span(row, col, row, col + slot.span - 1))
+    for (row, col), slot in sorted(plan.slots.items()):
+        _write_cell(ws, ws.cell(row, col), slot)
+        if slot.name:
+            define(book, slot.name, plan.title, address(row, col))
+    for row, height in plan.heights.items():
+        ws.row_dimensions[row].height = height
+    for name, ref in plan.ranges.items():
+        define(book, name, plan.title, ref)
+    for spec, ref in plan.validations:
+        dv = validation(spec)
+        ws.add_data_validation(dv)
+        dv.add(ref)
+    for h in plan.highlights:
+        ws.conditional_formatting.add(h.ref, FormulaRule(
+            formula=[h.formula], fill=PatternFill("solid", fgColor=h.fill, bgColor=h.fill) if h.fill else None,
+            font=Font(bold=True if h.bold else None, color=h.color) if h.color else None,
+            border=Border(bottom=_THIN) if h.rule_below else None))
+    _sheet_settings(ws, plan)
+
+
+def _write_cell(ws, target, slot: Slot) -> None:
+    cell, look = slot.cell, slot.look
+    if not isinstance(target, MergedCell) and cell.value not in (None, ""):
+        if slot.array:
+            rows, cols = slot.array
+            ref = span(target.row, target.column, target.row + rows - 1, target.column + cols - 1)
+            target.value = ArrayFormula(ref, "=" + cell.value)
+        elif cell.kind is Kind.FORMULA:
+            target.value = "=" + cell.value
+        elif cell.kind is Kind.TEXT:
+            target.value = clean_text(str(cell.value))
+            if target.value.startswith("="):   # text that reads like a formula stays text
+                target.data_type, target.quotePrefix = "s", True
+        else:
+            target.value = cell.value
+    if look.face is not None:
+        target.font = _font(look.face)
+    number_format = look.number_format or ROLE_FORMATS.get(cell.role)
+    if number_format:
+        target.number_format = number_format
+    if look.fill:
+        target.fill = PatternFill("solid", fgColor=look.fill)
+    if look.horizontal or look.vertical or look.wrap or look.indent:
+        target.alignment = Alignment(horizontal=look.horizontal and look.horizontal.value,
+                                     vertical=look.vertical and look.vertical.value,
+                                     wrap_text=look.wrap, indent=look.indent)
+    if look.edge is not Edge.NONE:
+        target.border = BORDERS[look.edge]
+    if look.unlocked:
+        target.protection = Protection(locked=False)
+    if slot.comment:
+        target.comment = Comment(slot.comment, CREATOR, width=260, height=110)
+
+
+def _font(face: Typeface) -> Font:
+    return Font(name=face.name, size=face.size, bold=face.bold, italic=face.italic, color=face.color)
+
+
+def _table(spec: Table) -> ExcelTable:
+    return ExcelTable(displayName=spec.name, ref=spec.ref,
+                      tableColumns=[TableColumn(id=k, name=c) for k, c in enumerate(spec.columns, 1)],
+                      autoFilter=AutoFilter(ref=spec.ref),
+                      tableStyleInfo=TableStyleInfo(name=spec.style, showRowStripes=True))
+
+
+def _sheet_settings(ws, plan: SheetPlan) -> None:
+    for spec in plan.tables:
+        ws.add_table(_table(spec))
+    if plan.freeze:
+        ws.freeze_panes = plan.freeze
+    if plan.protected:
+        ws.protection.sheet = True
+        ws.protection.formatColumns = False
+        ws.protection.formatRows = False
+    if plan.print_area:
+        ws.print_area = plan.print_area
+    page = plan.page
+    if page is not None:
+        ws.page_setup.orientation = "landscape" if page.landscape else "portrait"
+        if page.letter:
+            ws.page_setup.paperSize = ws.PAPERSIZE_LETTER
+        ws.page_setup.fitToWidth = 1
+        ws.page_setup.fitToHeight = 0
+        ws.sheet_properties.pageSetUpPr.fitToPage = True
+        if page.centered:
+            ws.print_options.horizontalCentered = True
+        if page.margins:
+            ws.page_margins.left = ws.page_margins.right = page.margins[0]
+            ws.page_margins.top = ws.page_margins.bottom = page.margins[1]
+        if page.footer:
+            ws.oddFooter.center.text = page.footer
+    if plan.active_cell:
+        ws.sheet_view.selection[0].activeCell = plan.active_cell
+        ws.sheet_view.selection[0].sqref = plan.active_cell
+
+
+def define(book: Workbook, name: str, sheet: str, ref: str) -> None:
+    """A workbook-scoped defined name over an absolute reference."""
+    absolute = ":".join(_absolute(part) for part in ref.split(":"))
+    book.defined_names[name] = DefinedName(name, attr_text=f"{quote_sheetname(sheet)}!{absolute}")
+
+
+def _absolute(ref: str) -> str:
+    letters = "".join(ch for ch in ref if ch.isalpha())
+    return f"${letters}${ref[len(letters):]}"
+
+
+def validation(spec: Validation) -> DataValidation:
+    dv = DataValidation(type=spec.type, operator=spec.operator, formula1=spec.formula1,
+                        formula2=spec.formula2, error=spec.error, errorStyle=spec.error_style)
+    dv.allow_blank = True
+    dv.showInputMessage = True
+    dv.showErrorMessage = True
+    dv.promptTitle = spec.title[:32]
+    dv.prompt = spec.prompt[:255]
+    dv.errorTitle = spec.title[:32]
+    return dv
+
+
+def save(book: Workbook, path: str | Path, active: int = 0) -> None:
+    """Save repeatably (fixed timestamps), through a temporary file."""
+    book.active = active
+    book.properties.creator = CREATOR
+    book.properties.lastModifiedBy = CREATOR
+    with atomic_path(path) as tmp:
+        book.save(tmp)
+        make_repeatable(tmp)
+
+
