@@ -252,7 +252,8 @@ def validate(frame: pd.DataFrame, agreements: Mapping[str, Agreement],
     reason, reasons_applied = read_codes(text["termination_reason"], "termination_reason",
                                          REASONS, case_map, errors)
     agreement, agreements_applied = read_codes(text["agreement"], "agreement", agreement_ids,
-                                               case_map, errors, "is not a known agreement")
+                                               case_map, errors, "is not a known agreement "
+                                               f"({', '.join(agreement_ids)})")
     agreement = agreement.where(agreement != "", default_agreement)
     default_freq = agreement.map({a: agreements[a].default_pay_frequency for a in agreements}) \
         .fillna("semimonthly")
