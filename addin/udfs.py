@@ -105,27 +105,27 @@ def _either(values) -> str:
 # case table of SEVERANCE_TABLE.
 ARGUMENTS = (
     Argument("termination_date", "termination_date",
-             "Date employment ends: a date cell, a date serial or text YYYY-MM-DD", None,
-             read=date_cell),
-    Argument("reason", "termination_reason", f"Termination reason: {_either(REASONS)}", None,
-             Reason),
+             "Date employment ends: a date cell, a date serial or text YYYY-MM-DD",
+             empty=None, read=date_cell),
+    Argument("reason", "termination_reason", f"Termination reason: {_either(REASONS)}",
+             empty=None, excel_type=Reason),
     Argument("base_salary", "base_salary", "Annual base salary at termination (greater than 0)",
-             None, read=money_cell),
+             empty=None, read=money_cell),
     Argument("bonus_declared", "prior_year_bonus_declared", "Prior-year bonus declared",
-             "none was declared", read=money_cell),
+             empty="none was declared", read=money_cell),
     Argument("bonus_paid", "prior_year_bonus_paid", "Part of the prior-year bonus already received",
-             "0", read=money_cell),
-    Argument("monthly_benefits", "monthly_benefits_cost",
-             "Monthly cost of the benefits being received", "0", read=money_cell),
+             empty="0", read=money_cell),
+    Argument("monthly_benefits", "monthly_benefits_cost", "Monthly cost of the benefits being received",
+             empty="0", read=money_cell),
     Argument("consented", "consented_to_change",
-             "Good Reason only: TRUE if the employee consented to the change", "FALSE"),
+             "Good Reason only: TRUE if the employee consented to the change", empty="FALSE"),
     Argument("agreement", "agreement", "Agreement id: built in, or from the SEVERANCE_TERMS file",
-             f"{DEFAULT_AGREEMENT_ID}, the default", AgreementId),
+             empty=f"{DEFAULT_AGREEMENT_ID}, the default", excel_type=AgreementId),
     Argument("pay_frequency", "pay_frequency", f"Pay frequency: {_either(PAY_FREQUENCIES)}",
-             f"the agreement's own, {DEFAULT_TERMS.default_pay_frequency} under "
-             f"{DEFAULT_AGREEMENT_ID}", PayFrequency),
+             empty=f"the agreement's own, {DEFAULT_TERMS.default_pay_frequency} under "
+                   f"{DEFAULT_AGREEMENT_ID}", excel_type=PayFrequency),
     Argument("cases", None, f"The case table with its header row: {', '.join(REQUIRED_COLUMNS)} "
-             "and the optional case-table columns", None),
+             "and the optional case-table columns", empty=None),
 )
 ARGUMENT = {a.name: a for a in ARGUMENTS}
 COLUMN_OF = {a.name: a.column for a in ARGUMENTS if a.column}  # argument -> case-table column
