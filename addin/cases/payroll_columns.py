@@ -36,15 +36,29 @@ def _text(series: pd.Series) -> pd.Series:
         if isinstance(v, (dt.date, pd.Timestamp)):
             return v.isoformat()
         return str(v)
-    return series.map(one).astype(str).str.strip().reset_index(drop=True)
+    if pd.api.types.infer_dtype(series, skipna=True) in ("string", "empty"):
+        cells = series.astype(object).where(series.notna(), "")   # text already: no per-cell map
+    else:
+        cells = series.map(one)
+    return cells.astype(str).str.strip().reset_index(drop=True)
+
+
+_PLAIN_MONEY = r"\d{1,12}(?:\.\d{0,2})?"        # 150000 or 150000.5 or 150000.50: no Decimal needed
+_PLAIN_RATE = r"0?\.\d{1,6}|0"                   # 0.066, .066 or 0
 
 
 def _money(text: pd.Series, column: str, problems: list[tuple[int, str, str]]) -> tuple[np.ndarray, np.ndarray]:
-    """(cents, given) of an optional money column; not negative, at most MAX_CENTS."""
+    """(cents, given) of an optional money column; not negative, at most MAX_CENTS. Plain
+    amounts are read in one vectorized pass; only the others one cell at a time."""
     cents = np.zeros(len(text), dtype=np.int64)
     given = (text != "").to_numpy()
-    for k in np.flatnonzero(given):
-        cell = text.iat[k]
+    plain = text.str.fullmatch(_PLAIN_MONEY).to_numpy(dtype=bool)
+    if plain.any():
+        whole, _, frac = (text[plain].str.partition(".")[i] for i in range(3))
+        cents[plain] = whole.astype(np.int64).to_numpy() * 100 + frac.str.ljust(2, "0").astype(np.int64).to_numpy()
+    cells = text.to_numpy(dtype=object)
+    for k in np.flatnonzero(given & ~plain):
+        cell = cells[k]
         try:
             d = to_decimal(cell)
         except ValueError as exc:
@@ -57,6 +71,9 @@ def _money(text: pd.Series, column: str, problems: list[tuple[int, str, str]]) -
                                         f"({format_cents(MAX_CENTS)})"))
         else:
             cents[k] = decimal_to_cents(d)
+    for k in np.flatnonzero(plain & (cents > MAX_CENTS)):
+        problems.append((k, column, f"{cells[k][:40]!r} is beyond the largest amount accepted "
+                                    f"({format_cents(MAX_CENTS)})"))
     return cents, given
 
 
@@ -64,8 +81,13 @@ def _rate(text: pd.Series, column: str, problems: list[tuple[int, str, str]]) ->
     """(parts per million, given) of a rate column such as 0.0660 (6.60%)."""
     ppm = np.zeros(len(text), dtype=np.int64)
     given = (text != "").to_numpy()
-    for k in np.flatnonzero(given):
-        cell = text.iat[k]
+    plain = text.str.fullmatch(_PLAIN_RATE).to_numpy(dtype=bool)
+    if plain.any():
+        frac = text[plain].str.partition(".")[2]
+        ppm[plain] = frac.str.ljust(6, "0").astype(np.int64).to_numpy()
+    cells = text.to_numpy(dtype=object)
+    for k in np.flatnonzero(given & ~plain):
+        cell = cells[k]
         try:
             d = Decimal(cell)
         except InvalidOperation:
@@ -84,8 +106,9 @@ def _flag(text: pd.Series, column: str, problems: list[tuple[int, str, str]]) ->
     lowered = text.str.lower()
     value = lowered.isin(TRUE_WORDS).to_numpy()
     known = value | lowered.isin(FALSE_WORDS).to_numpy() | (text == "").to_numpy()
+    cells = text.to_numpy(dtype=object)
     for k in np.flatnonzero(~known):
-        problems.append((k, column, f"{text.iat[k][:40]!r} is not true or false"))
+        problems.append((k, column, f"{cells[k][:40]!r} is not true or false"))
     return value
 
 
@@ -99,8 +122,9 @@ def read_payroll_columns(frame: pd.DataFrame, base_salary: np.ndarray) -> tuple[
     ytd_supplemental, _ = _money(text["ytd_supplemental_wages"], "ytd_supplemental_wages", problems)
     annualized, given = _money(text["annualized_compensation"], "annualized_compensation", problems)
     for k in np.flatnonzero(given & (annualized == 0)):
-        problems.append((k, "annualized_compensation", f"{text['annualized_compensation'].iat[k][:40]!r} must be "
-                                                       "greater than 0 (leave it blank to use base_salary)"))
+        cell = text["annualized_compensation"].iat[k]
+        problems.append((k, "annualized_compensation", f"{cell[:40]!r} must be greater than 0 "
+                                                       "(leave it blank to use base_salary)"))
     state_ppm, state_given = _rate(text["state_withholding_rate"], "state_withholding_rate", problems)
     inputs = PayrollInputs(
         ytd_wages=ytd_wages, ytd_supplemental_wages=ytd_supplemental,

@@ -22,7 +22,7 @@ import numpy as np
 
 from .calendar import add_months, business_day_before, from_civil, payday_count, payday_date
 from .tax import TaxYear
-from .withholding import PayrollInputs, year_of
+from .withholding import PayrollInputs, payment_order, year_of
 
 EFFECTIVE_YEAR = 2005   # Section 409A applies to amounts deferred after 2004
 SHORT_TERM_DEFERRAL = "Treas. Reg. 1.409A-1(b)(4)"
@@ -86,7 +86,7 @@ def review(schedule: Mapping[str, np.ndarray], paid: np.ndarray, separation_date
     m = len(schedule["amount"])
     case_all = np.asarray(schedule["case"], dtype=np.int64)
     date_all = np.asarray(schedule["payment_date"], dtype="datetime64[D]")
-    order = np.lexsort((np.arange(m), date_all.view(np.int64), case_all))
+    order = payment_order(case_all, date_all)
     case, date = case_all[order], date_all[order]
     amount = np.where(reviewed[case], np.asarray(schedule["amount"], dtype=np.int64)[order], 0)
 

@@ -78,15 +78,24 @@ def _table_columns(years: np.ndarray, tax_years: Mapping[int, TaxYear]):
     """(has_table, figure -> per-payment integer array) for the payments' years."""
     known = np.array(sorted(tax_years), dtype=np.int64)
     where = np.searchsorted(known, years)
-    has_table = (where < len(known)) & (known[np.minimum(where, max(len(known) - 1, 0))] == years) \
-        if len(known) else np.zeros(len(years), dtype=bool)
-    where = np.where(has_table, where, 0)
+    has_table = np.zeros(len(years), dtype=bool)
+    if len(known):
+        has_table = known[np.minimum(where, len(known) - 1)] == years
+    where = np.where(has_table, where, len(known))   # the last entry: 0, for years without a table
 
     def figure(name: str, rate: bool) -> np.ndarray:
-        values = np.array([tax_years[int(y)].rate_ppm(name) if rate else tax_years[int(y)].cents(name)
-                           for y in known] or [0], dtype=np.int64)
-        return np.where(has_table, values[where], 0)
+        values = [tax_years[int(y)].rate_ppm(name) if rate else tax_years[int(y)].cents(name) for y in known]
+        return np.array(values + [0], dtype=np.int64)[where]
     return has_table, figure
+
+
+def payment_order(case: np.ndarray, paid: np.ndarray) -> np.ndarray:
+    """Positions in (case, payment date) order, ties in schedule order. The schedule is
+    usually in that order already: then no sort is needed."""
+    key = case.astype(np.int64) * (1 << 20) + (paid.view(np.int64) + (1 << 19))
+    if len(key) < 2 or bool(np.all(key[1:] >= key[:-1])):
+        return np.arange(len(key))
+    return np.argsort(key, kind="stable")
 
 
 def _running_before(case: np.ndarray, year: np.ndarray, amount: np.ndarray) -> np.ndarray:
@@ -104,10 +113,10 @@ def withhold(schedule: Mapping[str, np.ndarray], termination_date: np.ndarray,
     n = len(schedule["amount"])
     case_all = np.asarray(schedule["case"], dtype=np.int64)
     paid_all = np.asarray(schedule["payment_date"], dtype="datetime64[D]")
-    year_all = year_of(paid_all)
-    # Payment-date order within each case and year; ties keep the schedule's order.
-    order = np.lexsort((np.arange(n), paid_all.view(np.int64), year_all, case_all))
-    case, year = case_all[order], year_all[order]
+    # Payment-date order within each case (and so within each calendar year); ties keep the
+    # schedule's order.
+    order = payment_order(case_all, paid_all)
+    case, year = case_all[order], year_of(paid_all[order])
     amount = np.asarray(schedule["amount"], dtype=np.int64)[order]
 
     in_termination_year = year == year_of(termination_date)[case]
@@ -142,6 +151,8 @@ def withhold(schedule: Mapping[str, np.ndarray], termination_date: np.ndarray,
                                     - values["medicare"] - values["additional_medicare"]
                                     - values["state_withholding"], 0)
     values["has_table"], values["state_given"], values["year"] = has_table, state_given, year
+    if np.array_equal(order, np.arange(n)):
+        return Withholding(**values)
     back = np.empty(n, dtype=np.int64)
     back[order] = np.arange(n)
     return Withholding(**{key: value[back] for key, value in values.items()})
