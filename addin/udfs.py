@@ -280,10 +280,7 @@ BREAKDOWN_COLUMNS = ("clause", "component", "label", "amount", "due_date", "basi
 def severance_breakdown(termination_date, reason: Reason, base_salary, bonus_declared, bonus_paid,
                         monthly_benefits=None, consented=None, agreement: AgreementId = None):
     """Itemized severance of one case, spilled: a row per clause (i)-(iv) with label, amount, due date and basis, then cash_total, total_value and the status."""
-    one = _Cases("SEVERANCE_BREAKDOWN", dict(
-        termination_date=termination_date, reason=reason, base_salary=base_salary,
-        bonus_declared=bonus_declared, bonus_paid=bonus_paid, monthly_benefits=monthly_benefits,
-        consented=consented, agreement=agreement), single=True)
+    one = _Cases("SEVERANCE_BREAKDOWN", locals(), single=True)  # locals(): just the arguments yet
     calc = calc_frame(one.cases, one.payouts).iloc[0]
     items = line_items(one.cases, one.payouts, 0, AGREEMENTS[one.cases.agreement[0]])
     rows = [list(BREAKDOWN_COLUMNS)]
@@ -304,10 +301,7 @@ def severance_schedule(termination_date, reason: Reason, base_salary, bonus_decl
                        monthly_benefits=None, consented=None, agreement: AgreementId = None,
                        pay_frequency: PayFrequency = None):
     """Every severance payment of one case, spilled in date order: payment date, component, clause, amount and the payday it stands for. Only the header when nothing is due."""
-    one = _Cases("SEVERANCE_SCHEDULE", dict(
-        termination_date=termination_date, reason=reason, base_salary=base_salary,
-        bonus_declared=bonus_declared, bonus_paid=bonus_paid, monthly_benefits=monthly_benefits,
-        consented=consented, agreement=agreement, pay_frequency=pay_frequency), single=True)
+    one = _Cases("SEVERANCE_SCHEDULE", locals(), single=True)  # locals(): just the arguments yet
     frame = schedule_frame(one.cases, one.payouts)
     rows = [list(SCHEDULE_COLUMNS)]
     rows += [[excel_date(p), c, k, excel_number(a), excel_date(d)] for p, c, k, a, d in zip(
