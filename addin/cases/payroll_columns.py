@@ -47,7 +47,8 @@ _PLAIN_MONEY = r"\d{1,12}(?:\.\d{0,2})?"        # 150000 or 150000.5 or 150000.5
 _PLAIN_RATE = r"0?\.\d{1,6}|0"                   # 0.066, .066 or 0
 
 
-def _money(text: pd.Series, column: str, problems: list[tuple[int, str, str]]) -> tuple[np.ndarray, np.ndarray]:
+def _money(text: pd.Series, column: str, problems: list[tuple[int, str, str]],
+           notes: list[tuple[int, str, str]]) -> tuple[np.ndarray, np.ndarray]:
     """(cents, given) of an optional money column; not negative, at most MAX_CENTS. Plain
     amounts are read in one vectorized pass; only the others one cell at a time."""
     cents = np.zeros(len(text), dtype=np.int64)
@@ -71,6 +72,8 @@ def _money(text: pd.Series, column: str, problems: list[tuple[int, str, str]]) -
                                         f"({format_cents(MAX_CENTS)})"))
         else:
             cents[k] = decimal_to_cents(d)
+            if d != Decimal(int(cents[k])) / 100:
+                notes.append((k, column, f"{cell[:40]} rounded to {format_cents(cents[k])}"))
     for k in np.flatnonzero(plain & (cents > MAX_CENTS)):
         problems.append((k, column, f"{cells[k][:40]!r} is beyond the largest amount accepted "
                                     f"({format_cents(MAX_CENTS)})"))
@@ -112,15 +115,19 @@ def _flag(text: pd.Series, column: str, problems: list[tuple[int, str, str]]) ->
     return value
 
 
-def read_payroll_columns(frame: pd.DataFrame, base_salary: np.ndarray) -> tuple[PayrollInputs, list[tuple[int, str, str]]]:
-    """(the payroll columns, their problems as (row position, column, message))."""
+Found = list[tuple[int, str, str]]   # (row position, column, message)
+
+
+def read_payroll_columns(frame: pd.DataFrame, base_salary: np.ndarray) -> tuple[PayrollInputs, Found, Found]:
+    """(the payroll columns, their problems, their notes (an amount rounded to the cent))."""
     n = len(frame)
     text = {c: (_text(frame[c]) if c in frame.columns else pd.Series([""] * n, dtype=object))
             for c in PAYROLL_COLUMNS}
-    problems: list[tuple[int, str, str]] = []
-    ytd_wages, _ = _money(text["ytd_wages"], "ytd_wages", problems)
-    ytd_supplemental, _ = _money(text["ytd_supplemental_wages"], "ytd_supplemental_wages", problems)
-    annualized, given = _money(text["annualized_compensation"], "annualized_compensation", problems)
+    problems: Found = []
+    notes: Found = []
+    ytd_wages, _ = _money(text["ytd_wages"], "ytd_wages", problems, notes)
+    ytd_supplemental, _ = _money(text["ytd_supplemental_wages"], "ytd_supplemental_wages", problems, notes)
+    annualized, given = _money(text["annualized_compensation"], "annualized_compensation", problems, notes)
     for k in np.flatnonzero(given & (annualized == 0)):
         cell = text["annualized_compensation"].iat[k]
         problems.append((k, "annualized_compensation", f"{cell[:40]!r} must be greater than 0 "
@@ -133,15 +140,19 @@ def read_payroll_columns(frame: pd.DataFrame, base_salary: np.ndarray) -> tuple[
         annualized_compensation=np.where(given, annualized, base_salary),
         columns=tuple(c for c in PAYROLL_COLUMNS if c in frame.columns),
     )
-    return inputs, problems
+    return inputs, problems, notes
 
 
 def check_payroll_columns(frame: pd.DataFrame, errors: list[list], notes: list[list]) -> None:
-    """Validation's hook: adds each payroll cell's problem to its row's errors, as the
-    (column, message) pairs validation collects (the row is then rejected like any other)."""
+    """Validation's hook: adds each payroll cell's problem to its row's errors (the row is then
+    rejected like any other) and each rounding to its notes, as the (column, message) pairs
+    validation collects."""
     if any(c in frame.columns for c in PAYROLL_COLUMNS):
-        for k, column, message in read_payroll_columns(frame, np.zeros(len(frame), dtype=np.int64))[1]:
+        _, problems, rounded = read_payroll_columns(frame, np.zeros(len(frame), dtype=np.int64))
+        for k, column, message in problems:
             errors[k].append((column, message))
+        for k, column, message in rounded:
+            notes[k].append((column, message))
 
 
 def payroll_inputs(cases: CaseTable) -> PayrollInputs:

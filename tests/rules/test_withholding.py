@@ -206,6 +206,32 @@ def test_a_bad_payroll_cell_rejects_its_row_with_a_message(agreements, column, v
     assert any(e.startswith(message) for e in cases.errors[0]), cases.errors[0]
 
 
+@pytest.mark.parametrize("text, cents", [
+    ("150000", 15000000), ("150000.5", 15000050), ("$150,000.50", 15000050),
+    ("150000.505", 15000051), (" 7 ", 700), ("", 0),
+])
+def test_ytd_wages_are_read_exactly(agreements, text, cents):
+    cases = from_records([case(ytd_wages=text)], agreements)
+    assert int(payroll_inputs(cases).ytd_wages[0]) == cents
+
+
+def test_a_rounded_ytd_amount_is_noted(agreements):
+    cases = from_records([case(ytd_wages="150000.505")], agreements)
+    assert cases.valid[0] and any("ytd_wages" in n and "150000.51" in n for n in cases.notes[0]), cases.notes
+
+
+@pytest.mark.parametrize("text, ppm", [("0.066", 66000), (".066", 66000), ("0", 0), ("0.123456", 123456),
+                                       ("6.6E-2", 66000)])
+def test_state_rates_are_read_exactly(agreements, text, ppm):
+    inputs = payroll_inputs(from_records([case(state_withholding_rate=text)], agreements))
+    assert int(inputs.state_rate_ppm[0]) == ppm and bool(inputs.state_rate_given[0])
+
+
+def test_annualized_compensation_blank_is_base_salary(agreements):
+    inputs = payroll_inputs(from_records([case(), case(employee_id="E2", annualized_compensation="90000")], agreements))
+    assert list(inputs.annualized_compensation) == [24000000, 9000000]
+
+
 # --- generated cases against the oracle -------------------------------------------------------
 
 records = st.fixed_dictionaries({
