@@ -81,8 +81,17 @@ def run_facts() -> dict:
         versions["LibreOffice"] = " ".join(office.stdout.split()[1:2]) or "unknown"
     except (OSError, subprocess.TimeoutExpired):
         versions["LibreOffice"] = "not found"
+    try:
+        commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True,
+                                text=True, timeout=30).stdout.strip() or "outside git"
+        if subprocess.run(["git", "status", "--porcelain", "--", "addin", "tests"], cwd=ROOT,
+                          capture_output=True, text=True, timeout=30).stdout.strip():
+            commit += " with uncommitted changes"
+    except (OSError, subprocess.TimeoutExpired):
+        commit = "outside git"
     first = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
     return {"session": f"{platform.node()}-{os.getpid()}-{first}", "first_recorded_utc": first,
+            "commit": commit,
             "python": platform.python_version(), "machine": f"{platform.system()} {platform.machine()}",
             "cores": os.cpu_count(), "versions": versions}
 

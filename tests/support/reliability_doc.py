@@ -105,7 +105,8 @@ def header(data: dict) -> list[str]:
         "skipped: without LibreOffice the tests that need it fail. Every test counts what it tried, "
         "and the figures below are those counts.",
         "",
-        f"Measured {span} (UTC) in {one} on {facts.get('machine', '?')}, {facts.get('cores', '?')} "
+        f"Measured {span} (UTC) in {one}, of {facts.get('commit', 'an unrecorded commit')}, on "
+        f"{facts.get('machine', '?')}, {facts.get('cores', '?')} "
         f"cores, Python {facts.get('python', '?')}; {versions}.",
     ]
     if data.get("_pytest"):
