@@ -11,8 +11,8 @@ from decimal import Decimal
 from ..cases import FIRST_YEAR, LAST_YEAR
 from ..excel.cells import DECIMAL_FORMAT, Role, wrapped_lines
 from ..rules.terms import PARAMETER_CLAUSES, Agreement, holiday_dates
-from .plan import (GREY, HEAD_FILL, INPUT_FILL, NAVY, Align, Edge, Look, SheetPlan, Slot, Typeface,
-                     column, span, text, typed)
+from .plan import (GREY, HEAD_FILL, INPUT_FILL, NAVY, Align, Edge, Look, SheetPlan, Slot, TOP, Typeface,
+                   column, span, text, typed)
 
 SHEET = "Agreement"
 PARAMETER_MEANING = {
@@ -58,11 +58,12 @@ def clause_name(key: str) -> str:
 def agreement_sheet(agreement: Agreement) -> tuple[SheetPlan, dict[str, str]]:
     """The Agreement sheet, and the refs addin.excel.formulas reads its parameters through."""
     plan = SheetPlan(SHEET, WIDTHS, grid_lines=False)
-    plan.put(1, NAME, Slot(text("Agreement terms"), Look(face=Typeface(16, bold=True, color=NAVY))))
-    plan.put(2, NAME, Slot(text("The calculator reads every value below by its name. For another letter, "
-                                "type its values and clause texts here; the formulas follow."),
-                           Look(face=Typeface(9, italic=True, color=GREY))))
-    row = 4
+    row = plan.stack(TOP, NAME, (
+        Slot(text("Agreement terms"), Look(face=Typeface(16, bold=True, color=NAVY))),
+        Slot(text("The calculator reads every value below by its name. For another letter, type its values "
+                  "and clause texts here; the formulas follow."),
+             Look(face=Typeface(9, italic=True, color=GREY)))))
+    row = top = row + 2
     plan.band(row, NAME, MEANING, "Agreement")
     for label, name, value in (("agreement", "agreement_id", agreement.id),
                                ("title", "agreement_title", agreement.title or agreement.id)):
@@ -93,7 +94,7 @@ def agreement_sheet(agreement: Agreement) -> tuple[SheetPlan, dict[str, str]]:
                                                      vertical=Align.TOP), name=clause_name(key)))
         plan.heights[row] = 12 * wrapped_lines(words, CLAUSE_CHARS_PER_LINE) + 3
     refs["holiday_dates"] = "holiday_dates"
-    _holiday_list(plan, agreement)
+    _holiday_list(plan, agreement, top)
     return plan, refs
 
 
@@ -109,11 +110,11 @@ def _parameter(name: str, value: object) -> Slot:
     return Slot(typed(value, role), PARAMETER, name=name)
 
 
-def _holiday_list(plan: SheetPlan, agreement: Agreement) -> None:
-    """The holidays over every year a payment can fall in, named `holiday_dates`."""
+def _holiday_list(plan: SheetPlan, agreement: Agreement, row: int) -> None:
+    """The holidays over every year a payment can fall in, named `holiday_dates`, from `row`
+    down, beside the other blocks."""
     first_year, last_year = holiday_years(agreement)
     days = holiday_dates(agreement.holiday_calendar, first_year, last_year)
-    row = 4
     plan.put(row, HOLIDAYS, Slot(text("holiday_dates"), HEAD))
     plan.put(row + 1, HOLIDAYS, Slot(text(f"{agreement.holiday_calendar or 'none'} {first_year}-{last_year}"),
                                      Look(face=Typeface(8, italic=True, color=GREY))))

@@ -12,8 +12,9 @@ from ..results.tables import COMPONENT_DATES
 from ..rules.terms import DEFAULT_AGREEMENT_ID, Agreement, builtin_agreements
 from .agreement import agreement_sheet, clause_name
 from .inputs import EXAMPLE, INPUT_HELP, INPUT_LABELS, INPUTS, input_role, input_validation
-from .plan import (GREY, HEAD_FILL, INPUT_FILL, NAVY, TOTAL_FILL, Align, Edge, Highlight, Look, Page,
-                   SheetPlan, Slot, Typeface, address, column, formula, letter, span, text, typed)
+from .plan import (BLANK, GREY, HEAD_FILL, INPUT_FILL, NAVY, TOTAL_FILL, Align, Edge, Highlight, Look, Page,
+                   SheetPlan, Slot, TOP, Typeface, address, column, formula, letter, restyle, span, text,
+                   typed)
 from .writer import write_book
 
 SHEET = "Calculator"
@@ -57,23 +58,25 @@ def plan_calculator(agreement: Agreement) -> tuple[SheetPlan, SheetPlan]:
     refs = calculator_refs(agreement_refs)
     plan = SheetPlan(SHEET, WIDTHS, grid_lines=False, zoom=100, protected=True,
                      page=Page(letter=True, centered=True, margins=(0.4, 0.5), footer="&P / &N"))
-    plan.put(1, LABEL, Slot(text("Severance calculator"), Look(face=Typeface(18, bold=True, color=NAVY))))
-    plan.heights[1] = 26
-    plan.put(2, LABEL, Slot(formula("agreement_title"), Look(face=Typeface(11, bold=True, color=GREY))))
-    plan.put(3, LABEL, Slot(text("Fill in the yellow cells; every other figure is a formula over them and "
-                                 "the Agreement sheet. Amounts in dollars, dates as YYYY-MM-DD."),
-                            Look(face=Typeface(9, italic=True, color=GREY))))
-    row = _inputs(plan, 5)
+    row = plan.stack(TOP, LABEL, (
+        Slot(text("Severance calculator"), Look(face=Typeface(18, bold=True, color=NAVY))),
+        Slot(formula("agreement_title"), Look(face=Typeface(11, bold=True, color=GREY))),
+        Slot(text("Fill in the yellow cells; every other figure is a formula over them and the Agreement "
+                  "sheet. Amounts in dollars, dates as YYYY-MM-DD."),
+             Look(face=Typeface(9, italic=True, color=GREY)))))
+    plan.heights[TOP] = 26
+    row = _inputs(plan, row + 2)
     row = _result(plan, row + 2, refs)
     row = _lines(plan, row + 2, refs, agreement)
     row = _details(plan, row + 2, refs)
     row = _schedule(plan, row + 2, refs, agreement)
-    plan.print_area = span(1, column("A"), row, column("G"))
+    plan.print_area = span(TOP, column(min(WIDTHS)), row, column(max(WIDTHS)))
     plan.active_cell = address(*_first_input(plan))
     return plan, terms
 
 
 def _first_input(plan: SheetPlan) -> tuple[int, int]:
+    """Where the first cell to fill in is: the sheet opens there."""
     return min(place for place, slot in plan.slots.items() if slot.look.unlocked)
 
 
@@ -84,14 +87,12 @@ def _inputs(plan: SheetPlan, band: int) -> int:
     row = band
     for key in INPUTS:
         row += 1
-        plan.put(row, LABEL, Slot(text(INPUT_LABELS[key]), Look(face=Typeface(bold=True), vertical=Align.CENTER)))
+        plan.put(row, LABEL, Slot(text(INPUT_LABELS[key]), restyle(BOLD, vertical=Align.CENTER)))
         plan.put(row, VALUE, Slot(typed(EXAMPLE[key], input_role(key)),
                                   Look(fill=INPUT_FILL, edge=Edge.INPUT, horizontal=Align.RIGHT,
                                        vertical=Align.CENTER, unlocked=True), name=key))
-        plan.put(row, NAME, Slot(text(key), Look(face=CODE.face, horizontal=Align.LEFT, indent=1,
-                                                 vertical=Align.CENTER)))
-        plan.put(row, HELP, Slot(text(INPUT_HELP[key][1]), Look(face=SMALL_GREY.face, wrap=True,
-                                                                 vertical=Align.CENTER), span=2))
+        plan.put(row, NAME, Slot(text(key), restyle(CODE, vertical=Align.CENTER)))
+        plan.put(row, HELP, Slot(text(INPUT_HELP[key][1]), restyle(SMALL_GREY, wrap=True, vertical=Align.CENTER), span=2))
         plan.heights[row] = 22
         plan.validations.append((input_validation(key), address(row, VALUE)))
     return row
@@ -121,9 +122,8 @@ def _lines(plan: SheetPlan, head: int, refs: dict[str, str], agreement: Agreemen
     returns the last row."""
     for col, words in zip((LABEL, VALUE, NAME, HELP, NOTE), ("Clause", "Amount", "When", "Date",
                                                              "The letter says")):
-        plan.put(head, col, Slot(text(words), Look(face=HEAD.face, fill=HEAD_FILL,
-                                                   horizontal=Align.RIGHT if col in (VALUE, HELP) else Align.LEFT,
-                                                   indent=int(col in (NAME, NOTE)))))
+        plan.put(head, col, Slot(text(words), restyle(
+            HEAD, horizontal=Align.RIGHT if col in (VALUE, HELP) else Align.LEFT, indent=int(col in (NAME, NOTE)))))
     when_salary = formula('IF(eligible,installments&" "&pay_frequency_applied&" installments through","")')
     lump_sum = text("lump sum, due by")
     # (label, amount, when, its date computed here or shown from where it is, clause)
@@ -144,9 +144,9 @@ def _lines(plan: SheetPlan, head: int, refs: dict[str, str], agreement: Agreemen
             continue
         date = COMPONENT_DATES[amount]
         top = Look(vertical=Align.TOP, edge=Edge.RULE)
-        plan.put(row, LABEL, Slot(text(label), Look(face=BOLD.face, vertical=Align.TOP, edge=Edge.RULE)))
+        plan.put(row, LABEL, Slot(text(label), restyle(BOLD, vertical=Align.TOP, edge=Edge.RULE)))
         plan.put(row, VALUE, Slot(formula(getattr(F, amount)(refs), Role.MONEY),
-                                  Look(face=BOLD.face, vertical=Align.TOP, edge=Edge.RULE), name=amount))
+                                  restyle(BOLD, vertical=Align.TOP, edge=Edge.RULE), name=amount))
         plan.put(row, NAME, Slot(when, Look(face=Typeface(9, color=GREY), horizontal=Align.LEFT,
                                             vertical=Align.TOP, indent=1, edge=Edge.RULE)))
         if computed:
@@ -163,13 +163,14 @@ def _lines(plan: SheetPlan, head: int, refs: dict[str, str], agreement: Agreemen
 
 
 def _total(plan: SheetPlan, row: int, label: str, key: str, refs: dict[str, str]) -> None:
+    """A totals line across the table, named like its `severance calc` column."""
     edge = Edge.GRAND_TOTAL if key == "total_value" else Edge.TOTAL
     big = Typeface(11, bold=True)
     plan.put(row, LABEL, Slot(text(label), Look(face=big, fill=TOTAL_FILL, edge=edge)))
     plan.put(row, VALUE, Slot(formula(getattr(F, key)(refs), Role.MONEY), Look(face=big, fill=TOTAL_FILL, edge=edge),
                               name=key))
     for col in (NAME, HELP, NOTE):
-        plan.put(row, col, Slot(text(""), Look(face=None, fill=TOTAL_FILL, edge=edge)))
+        plan.put(row, col, Slot(BLANK, Look(face=None, fill=TOTAL_FILL, edge=edge)))
     plan.heights[row] = 18
 
 
@@ -219,8 +220,8 @@ def _schedule(plan: SheetPlan, band: int, refs: dict[str, str], agreement: Agree
     plan.band(band, LABEL, NOTE, "Payment schedule")
     head = band + 1
     for col, words in zip((LABEL, VALUE, NAME, HELP), ("Payment", "Amount", "Due", "Paid on")):
-        plan.put(head, col, Slot(text(words), Look(face=HEAD.face, fill=HEAD_FILL,
-                                                   horizontal=Align.LEFT if col == LABEL else Align.RIGHT)))
+        plan.put(head, col, Slot(text(words), restyle(
+            HEAD, horizontal=Align.LEFT if col == LABEL else Align.RIGHT)))
     plan.put(head, NOTE, Slot(text("Paid on: the due date, or the business day before it"),
                               Look(face=Typeface(8, italic=True, color=GREY), fill=HEAD_FILL, indent=1)))
     row = head

@@ -21,7 +21,7 @@ from .agreement import agreement_sheet
 from .calculator import schedule_rows
 from .inputs import CASE_FORMATS, EXAMPLE, INPUT_LABELS, input_role, input_validation
 from .plan import (BARE, GREY, HEAD_FILL, INPUT_FILL, NAVY, ROLE_FORMATS, Align, Edge, Highlight, Look, Page,
-                   SheetPlan, Slot, Typeface, address, column, formula, letter, span, text, typed)
+                   SheetPlan, Slot, TOP, Typeface, address, column, formula, letter, span, text, typed)
 from .writer import write_book
 
 UDF_COLUMNS: Mapping[str, str] = COLUMN_OF
@@ -34,7 +34,8 @@ CHECK_NOTE = "add-in not loaded"
 UDF_BLUE, ALERT = "1F4E79", "C00000"
 WIDTHS = dict(zip("ABCDEFGHIJKL", (2, 30, 17, 24, 14, 14, 58, 3, 16, 14, 18, 14)))
 FIRST, INPUT, ARGUMENT = column("B"), column("C"), column("D")
-LAST_OF_CASE, LAST = column("G"), column("L")
+# The bands span the breakdown (the one case) or the demo case table (the rest).
+LAST_OF_CASE, LAST = FIRST + len(BREAKDOWN_COLUMNS) - 1, FIRST + len(CASE_COLUMNS) - 1
 
 # The small case table of the SEVERANCE_TABLE demo: one case per way a case can go.
 DEMO_CASES = (
@@ -247,7 +248,7 @@ def _table(plan: SheetPlan, band: int, agreement_refs, layout: dict) -> int:
         layout[f"table {n}"] = address(source, FIRST)
         layout[f"table {n} native"] = address(r, FIRST)
     last = top + 1 + len(DEMO_CASES)
-    plan.highlights.append(Highlight(span(1, FIRST, last, column("V")), f'{address(1, FIRST)}="DIFFERS"',
+    plan.highlights.append(Highlight(span(TOP, FIRST, last, FIRST + len(CALC_COLUMNS) - 1), f'{address(TOP, FIRST)}="DIFFERS"',
                                      color=ALERT, bold=True))
     return last
 
@@ -257,17 +258,17 @@ def plan_functions(agreement: Agreement) -> tuple[list[SheetPlan], dict[str, str
     are (figure -> cell), for the test that holds them equal to the engine."""
     terms, agreement_refs = agreement_sheet(agreement)
     plan = SheetPlan(SHEET, WIDTHS, grid_lines=False, page=Page(landscape=True))
-    plan.put(1, FIRST, Slot(text("Severance functions"), Look(face=Typeface(18, bold=True, color=NAVY))))
-    plan.heights[1] = 26
-    plan.put(2, FIRST, Slot(text("The add-in's Excel functions on one case and on a small case table, each "
-                                 "beside the native formula of the same figure."),
-                            Look(face=Typeface(10, bold=True, color=GREY))))
-    plan.put(3, FIRST, Slot(text("Blue cells call the add-in (Windows Excel with xlwings; the xlwings.conf "
-                                 "sheet points it at addin.udfs). Without it they show #NAME? and the check "
-                                 f"column says \"{CHECK_NOTE}\"; the grey cells are native formulas and "
-                                 "always calculate."), Look(face=Typeface(9, italic=True, color=GREY))))
+    row = plan.stack(TOP, FIRST, (
+        Slot(text("Severance functions"), Look(face=Typeface(18, bold=True, color=NAVY))),
+        Slot(text("The add-in's Excel functions on one case and on a small case table, each beside the "
+                  "native formula of the same figure."), Look(face=Typeface(10, bold=True, color=GREY))),
+        Slot(text("Blue cells call the add-in (Windows Excel with xlwings; the xlwings.conf sheet points it "
+                  "at addin.udfs). Without it they show #NAME? and the check column says "
+                  f"\"{CHECK_NOTE}\"; the grey cells are native formulas and always calculate."),
+             Look(face=Typeface(9, italic=True, color=GREY)))))
+    plan.heights[TOP] = 26
     layout: dict[str, str] = {}
-    case, row = _case(plan, 5, agreement, agreement_refs, layout)
+    case, row = _case(plan, row + 2, agreement, agreement_refs, layout)
     row = _total(plan, row + 2, case, layout)
     row = _breakdown(plan, row + 2, case, layout)
     row = _schedule(plan, row + 2, case, agreement, layout)
@@ -279,9 +280,9 @@ def plan_functions(agreement: Agreement) -> tuple[list[SheetPlan], dict[str, str
 def _xlwings_conf() -> SheetPlan:
     """The settings the xlwings add-in reads for this workbook: key in A, value in B."""
     conf = SheetPlan(CONF_SHEET, {"A": 16, "B": 14})
-    conf.put(1, column("A"), Slot(text("UDF Modules"), BARE))
-    conf.put(1, column("B"), Slot(text("addin.udfs"), BARE))
-    conf.put(1, column("D"), Slot(text("Settings the xlwings add-in reads for this workbook: the Python "
+    conf.put(TOP, column("A"), Slot(text("UDF Modules"), BARE))
+    conf.put(TOP, column("B"), Slot(text("addin.udfs"), BARE))
+    conf.put(TOP, column("D"), Slot(text("Settings the xlwings add-in reads for this workbook: the Python "
                                        "module whose functions the blue cells call."),
                                   Look(face=Typeface(9, italic=True, color=GREY))))
     return conf

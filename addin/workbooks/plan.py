@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from enum import Enum
-from typing import Mapping, NamedTuple
+from typing import Mapping, NamedTuple, Sequence
 
 from openpyxl.utils import column_index_from_string, get_column_letter
 
@@ -121,6 +121,9 @@ class Page(NamedTuple):
     footer: str | None = None
 
 
+TOP = 1   # a sheet's first row
+
+
 def text(value: object, role: Role = Role.TEXT) -> Cell:
     return Cell(Kind.TEXT, "" if value is None else str(value), role)
 
@@ -183,6 +186,12 @@ class SheetPlan:
         """Place a slot; returns its address."""
         self.slots[(row, col)] = slot
         return address(row, col)
+
+    def stack(self, row: int, col: int, slots: Sequence[Slot]) -> int:
+        """Place slots down a column from `row`; returns the last row."""
+        for k, slot in enumerate(slots):
+            self.put(row + k, col, slot)
+        return row + len(slots) - 1
 
     def band(self, row: int, first: int, last: int, title: str) -> None:
         """A section heading: a navy band across the columns first..last."""
