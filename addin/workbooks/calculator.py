@@ -92,7 +92,8 @@ def _inputs(plan: SheetPlan, band: int) -> int:
                                   Look(fill=INPUT_FILL, edge=Edge.INPUT, horizontal=Align.RIGHT,
                                        vertical=Align.CENTER, unlocked=True), name=key))
         plan.put(row, NAME, Slot(text(key), restyle(CODE, vertical=Align.CENTER)))
-        plan.put(row, HELP, Slot(text(INPUT_HELP[key][1]), restyle(SMALL_GREY, wrap=True, vertical=Align.CENTER), span=2))
+        help_look = restyle(SMALL_GREY, wrap=True, vertical=Align.CENTER)
+        plan.put(row, HELP, Slot(text(INPUT_HELP[key][1]), help_look, span=2))
         plan.heights[row] = 22
         plan.validations.append((input_validation(key), address(row, VALUE)))
     return row
@@ -122,8 +123,8 @@ def _lines(plan: SheetPlan, head: int, refs: dict[str, str], agreement: Agreemen
     returns the last row."""
     for col, words in zip((LABEL, VALUE, NAME, HELP, NOTE), ("Clause", "Amount", "When", "Date",
                                                              "The letter says")):
-        plan.put(head, col, Slot(text(words), restyle(
-            HEAD, horizontal=Align.RIGHT if col in (VALUE, HELP) else Align.LEFT, indent=int(col in (NAME, NOTE)))))
+        plan.put(head, col, Slot(text(words), restyle(HEAD, horizontal=Align.RIGHT if col in (VALUE, HELP)
+                                                      else Align.LEFT, indent=int(col in (NAME, NOTE)))))
     when_salary = formula('IF(eligible,installments&" "&pay_frequency_applied&" installments through","")')
     lump_sum = text("lump sum, due by")
     # (label, amount, when, its date computed here or shown from where it is, clause)
@@ -167,8 +168,8 @@ def _total(plan: SheetPlan, row: int, label: str, key: str, refs: dict[str, str]
     edge = Edge.GRAND_TOTAL if key == "total_value" else Edge.TOTAL
     big = Typeface(11, bold=True)
     plan.put(row, LABEL, Slot(text(label), Look(face=big, fill=TOTAL_FILL, edge=edge)))
-    plan.put(row, VALUE, Slot(formula(getattr(F, key)(refs), Role.MONEY), Look(face=big, fill=TOTAL_FILL, edge=edge),
-                              name=key))
+    plan.put(row, VALUE, Slot(formula(getattr(F, key)(refs), Role.MONEY),
+                              Look(face=big, fill=TOTAL_FILL, edge=edge), name=key))
     for col in (NAME, HELP, NOTE):
         plan.put(row, col, Slot(BLANK, Look(face=None, fill=TOTAL_FILL, edge=edge)))
     plan.heights[row] = 18
@@ -240,7 +241,8 @@ def _schedule(plan: SheetPlan, band: int, refs: dict[str, str], agreement: Agree
         past = f"{j}>installments"
         plan.put(row, LABEL, Slot(formula(f'IF({past},"",{j})'), Look(horizontal=Align.LEFT,
                                                                       number_format='"(i) installment "0')))
-        plan.put(row, VALUE, Slot(formula(f'IF({past},"",{F.installment_payment(str(j), refs)})', Role.MONEY)))
+        amount = F.installment_payment(str(j), refs)
+        plan.put(row, VALUE, Slot(formula(f'IF({past},"",{amount})', Role.MONEY)))
         plan.put(row, NAME, Slot(formula(f'IF({past},"",{F.payday_date(str(j), refs)})', Role.DATE)))
         due = address(row, NAME)
         plan.put(row, HELP, Slot(formula(f'IF({past},"",{F.business_day_before(due, refs)})', Role.DATE)))

@@ -112,7 +112,8 @@ def workbook_content(path: str | Path) -> dict[str, object]:
     book = load_workbook(path)
     content: dict[str, object] = {
         "sheets": tuple(book.sheetnames),
-        "defined names": tuple(sorted((n, d.attr_text, d.localSheetId) for n, d in book.defined_names.items())),
+        "defined names": tuple(sorted((n, d.attr_text, d.localSheetId)
+                                      for n, d in book.defined_names.items())),
     }
     for ws in book.worksheets:
         content.update(_sheet_content(ws))

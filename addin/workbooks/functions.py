@@ -108,15 +108,15 @@ class Case(NamedTuple):
     schedule_args: str   # of SEVERANCE_SCHEDULE (the pay frequency too)
 
 
-def _case(plan: SheetPlan, band: int, agreement: Agreement, agreement_refs, layout: dict) -> tuple[Case, int]:
+def _case(plan: SheetPlan, band: int, agreement: Agreement, agreement_refs: Mapping[str, str],
+          layout: dict[str, str]) -> tuple[Case, int]:
     """The yellow cells of the case, one row per function argument; returns the case and the
     last row."""
     plan.band(band, FIRST, LAST_OF_CASE, "One case (change the yellow cells)")
     example = {**EXAMPLE, "agreement": agreement.id}
     agreement_ids = tuple(builtin_agreements())
-    cells, row = {}, band
-    for argument in UDF_ARGUMENTS:
-        row += 1
+    rows: dict[str, int] = {}
+    for row, argument in enumerate(UDF_ARGUMENTS, start=band + 1):
         name = UDF_COLUMNS[argument]
         plan.put(row, FIRST, Slot(text(INPUT_LABELS[name]), Look(face=Typeface(bold=True))))
         plan.put(row, INPUT, Slot(typed(example[name], input_role(name)),
@@ -124,12 +124,15 @@ def _case(plan: SheetPlan, band: int, agreement: Agreement, agreement_refs, layo
         plan.validations.append((input_validation(name, agreement_ids), address(row, INPUT)))
         plan.put(row, ARGUMENT, Slot(text(argument), Look(face=Typeface(9, color=GREY, name="Courier New"),
                                                           horizontal=Align.LEFT, indent=1)))
-        cells[name] = address(row, INPUT, absolute=True)
+        rows[name] = row
         layout[f"input {name}"] = address(row, INPUT)
+    cells = {name: address(row, INPUT, absolute=True) for name, row in rows.items()}
     refs = native_refs(cells, agreement_refs)
-    plain = {name: ref.replace("$", "") for name, ref in cells.items()}
-    args = ",".join(plain[UDF_COLUMNS[a]] for a in UDF_ARGUMENTS if a != "pay_frequency")
-    return Case(refs, args, ",".join(plain[UDF_COLUMNS[a]] for a in UDF_ARGUMENTS)), row
+
+    def arguments(names) -> str:
+        return ",".join(address(rows[UDF_COLUMNS[a]], INPUT) for a in names)
+    per_case = [a for a in UDF_ARGUMENTS if a != "pay_frequency"]   # the schedule's alone
+    return Case(refs, arguments(per_case), arguments(UDF_ARGUMENTS)), max(rows.values())
 
 
 def _headers(plan: SheetPlan, row: int, first: int, words: tuple[str, ...]) -> None:
@@ -145,7 +148,8 @@ def _total(plan: SheetPlan, band: int, case: Case, layout: dict) -> int:
     _headers(plan, band + 2, FIRST, ("figure", "function", "native formula", "check"))
     row = band + 3
     plan.put(row, FIRST, Slot(text("cash_total")))
-    udf = plan.put(row, FIRST + 1, Slot(formula(call, Role.MONEY), Look(face=Typeface(bold=True, color=UDF_BLUE))))
+    udf = plan.put(row, FIRST + 1, Slot(formula(call, Role.MONEY),
+                                        Look(face=Typeface(bold=True, color=UDF_BLUE))))
     native = plan.put(row, FIRST + 2, Slot(formula(F.cash_total(case.refs), Role.MONEY), NATIVE))
     layout["cash_total"] = native
     plan.put(row, FIRST + 3, Slot(formula(check(udf, native)), CHECK))
@@ -248,7 +252,8 @@ def _table(plan: SheetPlan, band: int, agreement_refs, layout: dict) -> int:
         layout[f"table {n}"] = address(source, FIRST)
         layout[f"table {n} native"] = address(r, FIRST)
     last = top + 1 + len(DEMO_CASES)
-    plan.highlights.append(Highlight(span(TOP, FIRST, last, FIRST + len(CALC_COLUMNS) - 1), f'{address(TOP, FIRST)}="DIFFERS"',
+    everything = span(TOP, FIRST, last, FIRST + len(CALC_COLUMNS) - 1)
+    plan.highlights.append(Highlight(everything, f'{address(TOP, FIRST)}="DIFFERS"',
                                      color=ALERT, bold=True))
     return last
 

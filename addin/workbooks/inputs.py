@@ -100,7 +100,8 @@ def input_validation(column: str, agreement_ids: tuple[str, ...] = ()) -> Valida
                           f"One of {', '.join(PAY_FREQUENCIES)}, or blank for the agreement's default.",
                           title, prompt)
     if column == "consented_to_change":
-        return Validation("list", literal("TRUE,FALSE"), "TRUE or FALSE (blank reads as FALSE).", title, prompt)
+        return Validation("list", literal("TRUE,FALSE"), "TRUE or FALSE (blank reads as FALSE).", title,
+                          prompt)
     if column == "agreement":
         return Validation("list", literal(",".join(agreement_ids)),
                           "Not a built-in agreement: fine only if it is defined in the --terms file.",

@@ -77,7 +77,8 @@ def write_sheet(book: Workbook, plan: SheetPlan) -> None:
         dv.add(ref)
     for h in plan.highlights:
         ws.conditional_formatting.add(h.ref, FormulaRule(
-            formula=[h.formula], fill=PatternFill("solid", fgColor=h.fill, bgColor=h.fill) if h.fill else None,
+            formula=[h.formula],
+            fill=PatternFill("solid", fgColor=h.fill, bgColor=h.fill) if h.fill else None,
             font=Font(bold=True if h.bold else None, color=h.color) if h.color else None,
             border=Border(bottom=_THIN) if h.rule_below else None))
     _sheet_settings(ws, plan)
