@@ -2,10 +2,10 @@
 
 An adapter, like the CLI: each function reads Excel's cell values (addin.udf_values), builds
 cases with addin.cases, computes them with addin.engine and formats the figures with
-addin.tables. No rule of the
-agreement lives here, and no number of it: the descriptions Excel shows state the default
-agreement's terms as loaded. One module serves every runtime: the desktop xlwings add-in (COM),
-and xlwings Lite / xlwings Server (Office.js custom functions).
+addin.tables. No rule of the agreement lives here, and no number of it: the descriptions Excel
+shows state the default agreement's terms as loaded, and every argument is described once, in
+ARGUMENTS. One module serves every runtime: the desktop xlwings add-in (COM), and xlwings Lite /
+xlwings Server (Office.js custom functions).
 
 Every per-case function also takes ranges: give it columns (all the same shape, single values
 are repeated) and it spills one result per row, computed in one pass of the engine.
@@ -263,8 +263,9 @@ def _calc_column(column: str | None = None):
 
 # ---------------------------------------------------------------------------------------------
 # The functions. Their docstrings, filled in with the default agreement's terms (TERMS_WORDS),
-# are the descriptions Excel shows (one line: the desktop add-in keeps 255 characters). Results
-# with dates ask for ISO formatting where the runtime can.
+# are the descriptions Excel shows (one line: the desktop add-in keeps 255 characters). A function
+# of a docstring alone answers the calc column its @_calc_column names. Results with dates ask
+# for ISO formatting where the runtime can.
 
 @_excel_function()
 @_calc_column("cash_total")

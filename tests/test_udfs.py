@@ -23,7 +23,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from addin import udf_values, udfs
+from addin import udfs
 from addin.cases import CASE_COLUMNS, from_records, load_cases
 from addin.rules.case import REASONS
 from addin.rules.engine import compute
@@ -665,14 +665,6 @@ def test_every_way_a_date_arrives_reads_as_that_date(date):
     """dt.datetime with a UTC zone is how the COM add-in hands over a date cell."""
     assert udfs.bonus_proration(date) == 0.833333
     assert udfs.prorated_bonus(date, 100000.05, None) == 83333.38
-
-
-def test_serials_follow_excels_calendar_including_its_phantom_1900_02_29():
-    assert udf_values.date_cell(61.0) == "1900-03-01"
-    assert udf_values.date_cell(59) == "1900-02-28"
-    assert udf_values.date_cell(1) == "1900-01-01"
-    assert udf_values.date_cell(60) == 60  # no such day: addin.cases rejects it
-    assert udf_values.date_cell(45473.25) == "2024-06-30 06:00:00"  # the time of day kept for addin.cases
 
 
 def test_a_python_caller_may_hand_the_table_over_as_a_dataframe():
