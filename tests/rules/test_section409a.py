@@ -16,6 +16,7 @@ from addin.results.tables import calc_frame
 from addin.rules.engine import compute
 from addin.rules.money import cents_to_decimal
 from addin.rules.section409a import DELAYED_COMPONENT
+from addin.rules.terms import parse_agreements
 
 from tests.support import payroll_oracle as oracle
 
@@ -127,6 +128,35 @@ def test_apply_409a_delay_leaves_other_cases_alone(agreements):
     moved = reviewed(agreements, case(**HIGH), apply_delay=True)[2]
     for key in ("payment_date", "amount"):
         assert list(plain.schedule[key]) == list(moved.schedule[key])
+
+
+def test_a_payment_on_the_six_month_anniversary_is_not_delayed(agreements):
+    # Separated 2024-11-30 at $6,000,000 ($250,000 an installment): the anniversary,
+    # 2025-05-30, is itself a payment date (May 31 is a Saturday). Paid on that date, the
+    # installment is not "before" six months; the subject parts before it are delayed.
+    cases, payouts, payroll, frame = reviewed(agreements, case(termination_date="2024-11-30",
+                                                               base_salary="6000000.00",
+                                                               specified_employee="true"))
+    delayed = frame["six_month_delay_payments"].iat[0]
+    assert "2025-05-15 250000.00" in delayed and "2025-05-30" not in delayed
+    on_anniversary = [a for d, a in letter_payments(payroll, 0) if d == dt.date(2025, 5, 30)]
+    assert on_anniversary and payroll.review.payment_subject[
+        np.flatnonzero(payroll.letter_schedule["payment_date"] == np.datetime64("2025-05-30"))].sum() > 0
+
+
+def test_payments_after_the_second_year_end_are_not_separation_pay(agreements):
+    # A 36-month continuation agreement: installments after 2027-12-31 (separation 2025-03-31)
+    # fall outside 1.409A-1(b)(9)(iii)'s deadline although the limit is far from used.
+    text = (oracle.TAX_FOLDER.parents[0] / "agreements" / "savvis-2002-cto.toml").read_text(encoding="utf-8")
+    text = text.replace('id = "savvis-2002-cto"', 'id = "long-36"').replace(
+        "salary_continuation_months = 12", "salary_continuation_months = 36")
+    terms = {**agreements, **parse_agreements(text, "test terms")}
+    cases, payouts, payroll, frame = reviewed(terms, case(termination_date="2025-03-31", agreement="long-36",
+                                                          base_salary="100000.00"))
+    late = sum(a for d, a in letter_payments(payroll, 0) if d > dt.date(2027, 12, 31))
+    assert late > 0
+    assert money(frame["subject_to_409a"].iat[0]) == late
+    assert money(frame["separation_pay_exempt"].iat[0]) < money(frame["separation_pay_limit"].iat[0])
 
 
 def test_a_separation_before_2005_is_before_409a(agreements):
