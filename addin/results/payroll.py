@@ -21,7 +21,7 @@ from ..rules.payments import payments
 from ..rules.section409a import (SEPARATION_PAY, SHORT_TERM_DEFERRAL, SIX_MONTH_DELAY, Review,
                                  apply_six_month_delay, review)
 from ..rules.tax import TaxYear, builtin_tax_years
-from ..rules.withholding import CaseWithholding, Withholding, case_totals, withhold
+from ..rules.withholding import CaseWithholding, PayrollInputs, Withholding, case_totals, withhold
 from .tables import SCHEDULE_COLUMNS, calc_frame, iso_dates
 
 WITHHOLDING_SCHEDULE_COLUMNS = (
@@ -65,6 +65,7 @@ class Payroll(NamedTuple):
     withholding: Withholding              # per payment of `schedule`
     totals: CaseWithholding
     delay_applied: bool
+    inputs: PayrollInputs                 # the case table's payroll columns (inputs.columns: which it has)
 
 
 def compute_payroll(cases: CaseTable, payouts: Payouts, apply_409a_delay: bool = False,
@@ -78,7 +79,7 @@ def compute_payroll(cases: CaseTable, payouts: Payouts, apply_409a_delay: bool =
     schedule = apply_six_month_delay(letter, result, payouts) if apply_409a_delay else letter
     withholding = withhold(schedule, cases.termination_date, inputs, tax_years)
     totals = case_totals(withholding, schedule, len(cases))
-    return Payroll(letter, schedule, result, withholding, totals, apply_409a_delay)
+    return Payroll(letter, schedule, result, withholding, totals, apply_409a_delay, inputs)
 
 
 def missing_table_text(years: tuple[int, ...] | np.ndarray) -> str:
