@@ -95,7 +95,7 @@ def header(data: dict) -> list[str]:
     lines = [
         "# Reliability",
         "",
-        "*Written by `python -m tests.support.reliability_doc` from the adversarial suite's JSON "
+        "*Written by `.venv/bin/python -m tests.support.reliability_doc --run` from the adversarial suite's JSON "
         "(`RELIABILITY_REPORT`); do not edit by hand, run it again.*",
         "",
         "`make test` runs an adversarial suite beside the worked examples: "
@@ -105,7 +105,7 @@ def header(data: dict) -> list[str]:
         "skipped: without LibreOffice the tests that need it fail. Every test counts what it tried, "
         "and the figures below are those counts.",
         "",
-        f"Measured {span} (UTC) in {one}, of {facts.get('commit', 'an unrecorded commit')}, on "
+        f"Measured {span} (UTC) in {one}, of commit {facts.get('commit', '(not recorded)')}, on "
         f"{facts.get('machine', '?')}, {facts.get('cores', '?')} "
         f"cores, Python {facts.get('python', '?')}; {versions}.",
     ]
