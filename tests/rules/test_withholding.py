@@ -234,14 +234,22 @@ def test_annualized_compensation_blank_is_base_salary(agreements):
 
 # --- generated cases against the oracle -------------------------------------------------------
 
+def amount_text(cents: int) -> str:
+    return f"{cents // 100}.{cents % 100:02d}"
+
+
+def rate_text(ten_thousandths: int) -> str:
+    return f"0.{ten_thousandths:04d}"
+
+
 records = st.fixed_dictionaries({
     "termination_date": st.dates(dt.date(2024, 1, 1), dt.date(2026, 3, 31)).map(str),
-    "base_salary": st.integers(200_000_00, 3_000_000_00).map(lambda c: f"{c // 100}.{c % 100:02d}"),
+    "base_salary": st.integers(200_000_00, 3_000_000_00).map(amount_text),
     "prior_year_bonus_declared": st.integers(0, 2_000_000).map(str),
     "pay_frequency": st.sampled_from(["semimonthly", "biweekly", "weekly", "monthly"]),
-    "ytd_wages": st.one_of(st.just(""), st.integers(0, 400_000_00).map(lambda c: f"{c // 100}.{c % 100:02d}")),
-    "ytd_supplemental_wages": st.one_of(st.just(""), st.integers(0, 1_500_000_00).map(lambda c: f"{c // 100}.{c % 100:02d}")),
-    "state_withholding_rate": st.one_of(st.just(""), st.integers(0, 1200).map(lambda n: f"0.{n:04d}")),
+    "ytd_wages": st.one_of(st.just(""), st.integers(0, 400_000_00).map(amount_text)),
+    "ytd_supplemental_wages": st.one_of(st.just(""), st.integers(0, 1_500_000_00).map(amount_text)),
+    "state_withholding_rate": st.one_of(st.just(""), st.integers(0, 1200).map(rate_text)),
 })
 
 
