@@ -110,12 +110,11 @@ def schedule_payroll_frame(cases: CaseTable, payroll: Payroll, withholding: bool
 def withholding_calc_columns(payouts: Payouts, payroll: Payroll) -> dict[str, np.ndarray]:
     t = payroll.totals
     shown = payouts.eligible & t.complete
-    note = np.full(len(payouts.eligible), "", dtype=object)
-    for k in np.flatnonzero(payouts.eligible):
-        parts = [ESTIMATE, *(["no tax table for " + ", ".join(map(str, t.missing_years[k]))]
-                             if t.missing_years[k] else []),
-                 *([BENEFITS_NOTE] if payouts.benefits_continuation[k] > 0 else [])]
-        note[k] = "; ".join(parts)
+    note = np.where(payouts.eligible, ESTIMATE, "").astype(object)
+    for k in np.flatnonzero(payouts.eligible & ~t.complete):
+        note[k] = f"{note[k]}; {missing_table_text(t.missing_years[k])}"
+    with_benefits = payouts.eligible & (payouts.benefits_continuation > 0)
+    note[with_benefits] = note[with_benefits] + f"; {BENEFITS_NOTE}"
     return {
         "withholding_total": format_cents_array(t.withholding_total, shown),
         "net_cash_total": format_cents_array(t.net_cash_total, shown),
