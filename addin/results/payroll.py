@@ -35,6 +35,11 @@ SECTION_409A_COLUMNS = (
     "separation_pay_limit", "separation_pay_exempt", "subject_to_409a",
     "six_month_delay_payments", "section_409a_note",
 )
+# The payroll columns holding money and dates (for typed .xlsx output: one list, here).
+PAYROLL_MONEY_COLUMNS = (*WITHHOLDING_SCHEDULE_COLUMNS[:-1], *WITHHOLDING_CALC_COLUMNS[:-1],
+                         "short_term_deferral", "separation_pay_limit", "separation_pay_exempt",
+                         "subject_to_409a")
+PAYROLL_DATE_COLUMNS = ("short_term_deferral_deadline",)
 ESTIMATE = "estimate"
 BENEFITS_NOTE = "benefits continuation (iv) is not a cash payment and withholds nothing"
 # The words of the review's outcomes, each with the regulation it rests on.
