@@ -17,6 +17,7 @@ from __future__ import annotations
 from typing import Callable, Iterable, Mapping, NamedTuple
 
 Refs = Mapping[str, str]
+MAX_TEXT = 32_767  # Excel's characters per cell
 
 
 def cents(ref: str) -> str:
@@ -299,27 +300,21 @@ def _amount_text(ref: str) -> str:
     return f'TEXT({ref},"0.00")'
 
 
-def _warning_parts(r: Refs) -> list[str]:
-    """Each warning as "words; " or "", in the engine's order."""
+def _warning_parts(r: Refs) -> list[tuple[str, str]]:
+    """Each warning as (condition, words), in the engine's order."""
     from ..results.words import WARNING_WORDS as say
     t, base, minimum = r["termination_date"], r["base_salary"], r["minimum_base_salary"]
     declared, paid = r["prior_year_bonus_declared"], r["prior_year_bonus_paid"]
     return [
-        f'IF({cents(base)}<{cents(minimum)},'
-        f'{text(say["below_minimum"][0])}&{_amount_text(base)}&{text(say["below_minimum"][1])}'
-        f'&{_amount_text(minimum)}&"; ","")',
-        f'IF(AND(NOT(ISBLANK({declared})),{cents(paid)}>{cents(declared)}),'
-        f'{text(say["paid_over_declared"][0])}&{_amount_text(paid)}'
-        f'&{text(say["paid_over_declared"][1])}&{_amount_text(declared)}'
-        f'&{text(say["paid_over_declared"][2])}&"; ","")',
-        f'IF(AND(ISBLANK({declared}),MONTH({t})<3),{text(say["early_undeclared"][0])}&"; ","")',
+        (f"{cents(base)}<{cents(minimum)}",
+         f'{text(say["below_minimum"][0])}&{_amount_text(base)}&{text(say["below_minimum"][1])}'
+         f'&{_amount_text(minimum)}'),
+        (f"AND(NOT(ISBLANK({declared})),{cents(paid)}>{cents(declared)})",
+         f'{text(say["paid_over_declared"][0])}&{_amount_text(paid)}'
+         f'&{text(say["paid_over_declared"][1])}&{_amount_text(declared)}'
+         f'&{text(say["paid_over_declared"][2])}'),
+        (f"AND(ISBLANK({declared}),MONTH({t})<3)", text(say["early_undeclared"][0])),
     ]
-
-
-def _joined(parts: list[str]) -> str:
-    """Parts that each end in "; " (or are blank), joined without the last "; "."""
-    joined = "&".join(parts)
-    return f'IF(({joined})="","",LEFT({joined},LEN({joined})-2))'
 
 
 def warnings(r: Refs) -> str:
@@ -327,14 +322,19 @@ def warnings(r: Refs) -> str:
     agreement's minimum, bonus received above the declared one, a termination before March 1
     with no bonus declared. (The engine also notes inputs it rounded to the cent; a formula
     reads the cell as typed, so it has no such note: see warnings_with_notes.)"""
-    return _joined(_warning_parts(r))
+    joined = "&".join(f'IF({condition},{words}&"; ","")' for condition, words in _warning_parts(r))
+    return f'IF(({joined})="","",LEFT({joined},LEN({joined})-2))'
 
 
 def warnings_with_notes(r: Refs) -> str:
-    """The engine's whole warnings column: warnings(r), then the notes made when the case table
-    was read (r["input_notes"], a text cell such as "base_salary 1.005 rounded to 1.01")."""
+    """The engine's whole warnings column: the warnings, then the notes made when the case
+    table was read (r["input_notes"], a text cell such as "base_salary 1.005 rounded to 1.01").
+    Each part leads with "; " and MID drops the first: the parts are written once (a report
+    places this on every row)."""
     notes = r["input_notes"]
-    return _joined([*_warning_parts(r), f'IF({notes}="","",{notes}&"; ")'])
+    parts = [f'IF({condition},"; "&{words},"")' for condition, words in _warning_parts(r)]
+    parts.append(f'IF({notes}="","","; "&{notes})')
+    return f'MID({"&".join(parts)},3,{MAX_TEXT})'
 
 
 # ---------------------------------------------------------------------------------------------

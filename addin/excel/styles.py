@@ -6,7 +6,6 @@ finance restyles in Excel, and `severance report --template` reads them back (wi
 
 from __future__ import annotations
 
-import io
 import struct
 import zipfile
 from copy import copy
@@ -248,20 +247,3 @@ def _png_size(data: bytes) -> tuple[int, int] | None:
     if data[:8] != b"\x89PNG\r\n\x1a\n" or len(data) < 24:
         return None
     return struct.unpack(">II", data[16:24])
-
-
-def logo_image(logo: Logo):
-    """An openpyxl picture built from bytes (openpyxl's own Image needs Pillow to read sizes)."""
-    from openpyxl.drawing.image import Image
-
-    class _Picture(Image):
-        def __init__(self):  # noqa: D401 - deliberately skips Image.__init__ (Pillow)
-            self.ref = io.BytesIO(logo.data)
-            self.format = logo.format
-            self.width, self.height = logo.width, logo.height
-            self.anchor = "A1"
-
-        def _data(self):
-            return logo.data
-
-    return _Picture()

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import inspect
+import io
 import os
 import re
 import shutil
@@ -25,6 +26,7 @@ from xml.sax.saxutils import quoteattr
 import pandas as pd
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.drawing.image import Image
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.datetime import to_excel
 from openpyxl.writer.excel import ExcelWriter
@@ -95,6 +97,22 @@ def register_styles(book: Workbook, ws, styles: Mapping[str, object]) -> tuple[d
         arrays[name] = proto._style
         ids[name] = book._cell_styles.add(proto._style)
     return arrays, ids
+
+
+def logo_image(data: bytes, image_format: str, width: int, height: int) -> Image:
+    """An openpyxl picture built from bytes (openpyxl's own Image needs Pillow to read sizes):
+    an Image whose __init__ is skipped and whose _data (the bytes openpyxl saves) is given."""
+    class Picture(Image):
+        def __init__(self):  # deliberately skips Image.__init__ (Pillow)
+            self.ref = io.BytesIO(data)
+            self.format = image_format
+            self.width, self.height = width, height
+            self.anchor = "A1"
+
+        def _data(self):
+            return data
+
+    return Picture()
 
 
 def new_write_only_book() -> Workbook:
@@ -230,6 +248,8 @@ def check_openpyxl_internals() -> None:
                if not hasattr(cell, name)]
     if not callable(getattr(getattr(book, "_cell_styles", None), "add", None)):
         missing.append("Workbook._cell_styles.add(style_array)")
+    if not callable(getattr(Image, "_data", None)):
+        missing.append("drawing.image.Image._data()")
     if list(inspect.signature(ExcelWriter).parameters) != ["workbook", "archive"] \
             or not callable(getattr(ExcelWriter, "save", None)):
         missing.append("ExcelWriter(workbook, archive).save()")

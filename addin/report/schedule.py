@@ -3,16 +3,17 @@ over the case's Summary row (or, on a statement, the Statement sheet)."""
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Mapping
 
 from openpyxl.utils import get_column_letter
 
 from ..excel import formulas as F
-from ..excel.cells import FormulaTemplate, Role, hole
+from ..excel.cells import Cell, FormulaTemplate, Kind, Role, hole
 from ..rules.case import CaseTable
 from .agreement import AgreementBlock
 from .columns import SCHEDULE_COLUMNS, width
-from .plan import Pages, Row, SheetPlan, formula, header, header_block, number, quote, text
+from .plan import Pages, Row, SheetPlan, header, header_block, quote, text
 from .summary import SummaryColumns, summary_refs
 
 NOTE = ("Every payment: nominal_date is the regular payday or the due date; payment_date is the "
@@ -36,20 +37,29 @@ def schedule_templates(refs: Mapping[str, str]) -> dict[str, FormulaTemplate]:
     }.items()}
 
 
-def schedule_row(templates: Mapping[str, FormulaTemplate], employee_id: str, component: str,
-                 clause: str, j: int, own: int, **case_row: int) -> Row:
-    """One payment: installment j of (i), or (j == 0) the lump sum of `component`; `own` is
-    this row's number, case_row the holes of the case's cells (row=..., on the Summary)."""
+def schedule_row(templates: Mapping[str, FormulaTemplate], employee: Cell | None, component: str,
+                 clause: str, holes: Mapping[str, str]) -> Row:
+    """One payment: installment j of (i), or (j == 0) the lump sum of `component`; `holes`
+    fills the templates: j, own (this row's number) and the case's (row, on the Summary)."""
+    j = int(holes["j"])
     if j:
-        nominal = templates["installment_date"].fill(j=j, **case_row)
-        amount = templates["installment_amount"].fill(j=j, **case_row)
+        nominal = templates["installment_date"].fill_map(holes)
+        amount = templates["installment_amount"].fill_map(holes)
     else:
-        nominal = templates["lump_sum_due_date"].fill(**case_row)
-        amount = templates[component].fill(**case_row)
-    return [text(employee_id), text(component), text(clause),
-            number(j, Role.COUNT) if j else None, formula(nominal, Role.DATE),
-            formula(templates["payment_date"].fill(own=own, **case_row), Role.DATE),
-            formula(amount, Role.MONEY)]
+        nominal = templates["lump_sum_due_date"].fill_map(holes)
+        amount = templates[component].fill_map(holes)
+    payment_date = templates["payment_date"].fill_map(holes)
+    # Cells made directly, not through plan.formula: this runs once per payment (millions).
+    return [employee, label(component), label(clause), Cell(Kind.NUMBER, j, Role.COUNT) if j else None,
+            Cell(Kind.FORMULA, nominal, Role.DATE), Cell(Kind.FORMULA, payment_date, Role.DATE),
+            Cell(Kind.FORMULA, amount, Role.MONEY)]
+
+
+@lru_cache(maxsize=64)
+def label(value: str) -> Cell | None:
+    """The text cell of a component or clause name (one cell object per name: cells are
+    immutable, and a schedule repeats a few names millions of times)."""
+    return text(value)
 
 
 def schedule_widths() -> dict[str, float]:
@@ -72,14 +82,17 @@ def schedule_sheets(cases: CaseTable, pay: Mapping, columns: SummaryColumns, sum
         def rows(ps=ps):
             yield from header_block("Payment schedule", NOTE, None, False)
             yield head
+            employee, last = None, -1
             for offset, p in enumerate(ps):
                 k = int(case[p])
+                if k != last:
+                    employee, last = text(cases.employee_id[k]), k
                 sheet, row = summary.locate(k)
                 t = per_sheet.get(sheet)
                 if t is None:
                     t = per_sheet[sheet] = {n: v.partial(sheet=quote(sheet)) for n, v in templates.items()}
-                yield schedule_row(t, cases.employee_id[k], component[p], clause[p],
-                                   int(installment[p]), pages.first_row + offset, row=row)
+                holes = {"row": str(row), "j": str(int(installment[p])), "own": str(pages.first_row + offset)}
+                yield schedule_row(t, employee, component[p], clause[p], holes)
 
         header_row = pages.first_row - 1
         plans.append(SheetPlan(title=title, rows=rows(), row_count=len(ps) + header_row,

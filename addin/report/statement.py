@@ -105,10 +105,10 @@ def _schedule_sheet(cases: CaseTable, k: int, pay: Mapping, refs: Mapping[str, s
         [],
         header(SCHEDULE_COLUMNS),
     ]
+    employee = text(cases.employee_id[k])
     for offset, p in enumerate(range(int(lo), int(hi))):
-        rows.append(schedule_row(templates, cases.employee_id[k], pay["component"][p],
-                                 pay["clause"][p], int(pay["installment"][p]),
-                                 SCHEDULE_FIRST_ROW + offset))
+        holes = {"j": int(pay["installment"][p]), "own": SCHEDULE_FIRST_ROW + offset}
+        rows.append(schedule_row(templates, employee, pay["component"][p], pay["clause"][p], holes))
     return SheetPlan(title="Payment schedule", rows=rows, row_count=len(rows),
                      widths={"A": 12, "B": 22, "C": 8, "D": 8, "E": 11, "F": 11, "G": 14},
                      freeze="A5")

@@ -8,7 +8,7 @@ from typing import Mapping, Sequence
 from openpyxl.utils import get_column_letter
 
 from ..excel import formulas as F
-from ..excel.cells import FormulaTemplate, Role, hole
+from ..excel.cells import Cell, FormulaTemplate, Kind, Role, hole
 from ..rules.case import CaseTable
 from ..rules.engine import NO_SEVERANCE, REJECTED, Payouts
 from ..rules.money import cents_to_decimal
@@ -105,12 +105,12 @@ def summary_row(cases: CaseTable, payouts: Payouts, k: int, columns: SummaryColu
     out: Row = [number(int(cases.source_row[k]), Role.COUNT)]
     if payouts.status[k] != REJECTED:
         out += input_cells(cases, k)
-        notes = "; ".join(cases.notes[k])
+        notes, holes = "; ".join(cases.notes[k]), {"row": row}
         for name in SUMMARY_RESULTS:
             if name == "input_notes":
                 out.append(text(notes))
             else:
-                out.append(formula(templates[name].fill(row=row), RESULT_ROLES[name]))
+                out.append(Cell(Kind.FORMULA, templates[name].fill_map(holes), RESULT_ROLES[name]))
     else:
         raw = cases.raw.iloc[k]
         for name in SUMMARY_INPUTS[1:]:

@@ -23,10 +23,10 @@ from openpyxl.styles import PatternFill
 from openpyxl.workbook.defined_name import DefinedName
 
 from ..cases import load_cases
-from ..excel.styles import (ReportStyles, default_styles, logo_image, read_template,
-                            require_defusedxml, write_template)
-from ..excel.xlsx import (make_repeatable, new_write_only_book, plan_cell, register_styles,
-                          save_spliced, stream_rows)
+from ..excel.styles import (ReportStyles, default_styles, read_template, require_defusedxml,
+                            write_template)
+from ..excel.xlsx import (logo_image, make_repeatable, new_write_only_book, plan_cell,
+                          register_styles, save_spliced, stream_rows)
 from ..results.output import OutputError, atomic_path
 from ..rules.case import CaseTable
 from ..rules.engine import Payouts, compute
@@ -162,8 +162,9 @@ def write_plan(plan: ReportPlan, path: str | Path, styles: ReportStyles, progres
                     splices[stream_rows(ws, style_ids, rows_file.write)] = str(rows_path)
                 done = 0
                 for row in sheet.rows:
-                    ws.append(row if fast else [None if c is None else plan_cell(ws, c, style_arrays[c.role])
-                                                for c in row])
+                    ws.append(row if fast else [None if cell is None else
+                                                plan_cell(ws, cell, style_arrays[cell.role])
+                                                for cell in row])
                     done += 1
                     if done == 5000:
                         bar.update(done)
@@ -204,7 +205,8 @@ def _set_up(ws, sheet: SheetPlan, styles: ReportStyles) -> None:
         ws.row_dimensions[row].height = height
     if sheet.logo and styles.logo is not None:
         ws.row_dimensions[1].height = styles.logo.height * 0.75
-        ws.add_image(logo_image(styles.logo), "A1")
+        logo = styles.logo
+        ws.add_image(logo_image(logo.data, logo.format, logo.width, logo.height), "A1")
 
 
 def _marking_fill(fill: PatternFill) -> PatternFill:
