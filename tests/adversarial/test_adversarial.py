@@ -991,7 +991,7 @@ HOSTILE_FILES = {
     "csv cut mid-row": (truncated_csv_mid_row, "looks cut short"),
     "csv in UTF-16": (utf16_csv, "UTF-16 text"),
     "csv in Windows-1252": (latin1_csv, "not UTF-8 text"),
-    "csv with ':' delimiters": (colon_csv, "required column 'employee_id' is missing"),
+    "csv with ':' delimiters": (colon_csv, "required columns 'employee_id'"),
     "empty csv": (empty_csv, "not a readable CSV table"),
     "binary data named .csv": (binary_as_csv, "contains binary data"),
     "csv named .parquet": (csv_as_parquet, "not a readable Parquet file"),
