@@ -110,6 +110,21 @@ def review(schedule: Mapping[str, np.ndarray], paid: np.ndarray, separation_date
     )
 
 
+def first_payday_after(day: np.ndarray, frequency: np.ndarray, anchor: np.ndarray,
+                       calendar: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(nominal, payment date) of the first regular payday after `day` whose payment date (moved
+    to the business day before, like every payday) is not before `day`: a payday on a weekend
+    just after the anniversary would otherwise pay before it."""
+    index = payday_count(day, frequency, anchor)
+    nominal = payday_date(index, frequency, anchor)
+    paid = business_day_before(nominal, calendar)
+    early = paid < day
+    if early.any():
+        nominal = np.where(early, payday_date(index + 1, frequency, anchor), nominal)
+        paid = business_day_before(nominal, calendar)
+    return nominal, paid
+
+
 def apply_six_month_delay(schedule: Mapping[str, np.ndarray], result: Review, payouts) -> dict[str, np.ndarray]:
     """The schedule with each specified employee's delayed amounts taken out of their payments
     and paid as one payment on the first payday after the six-month anniversary (moved to the
@@ -120,9 +135,8 @@ def apply_six_month_delay(schedule: Mapping[str, np.ndarray], result: Review, pa
     out["amount"] = amount[keep]
     cases = np.flatnonzero(result.delayed_amount > 0)
     if len(cases):
-        frequency, anchor = payouts.frequency[cases], payouts.anchor[cases]
-        nominal = payday_date(payday_count(result.six_month_anniversary[cases], frequency, anchor),
-                              frequency, anchor)
+        nominal, paid = first_payday_after(result.six_month_anniversary[cases], payouts.frequency[cases],
+                                           payouts.anchor[cases], payouts.calendar[cases])
         delayed_clauses = np.asarray(schedule["clause"])[result.payment_delayed > 0]
         delayed_cases = np.asarray(schedule["case"])[result.payment_delayed > 0]
         clause = np.array([", ".join(sorted(set(delayed_clauses[delayed_cases == k]))) for k in cases],
@@ -130,7 +144,7 @@ def apply_six_month_delay(schedule: Mapping[str, np.ndarray], result: Review, pa
         extra = {
             "case": cases, "component": np.full(len(cases), DELAYED_COMPONENT, dtype=object),
             "clause": clause, "installment": np.zeros(len(cases), dtype=np.int64),
-            "nominal_date": nominal, "payment_date": business_day_before(nominal, payouts.calendar[cases]),
+            "nominal_date": nominal, "payment_date": paid,
             "amount": result.delayed_amount[cases],
         }
         out = {key: np.concatenate([out[key], np.asarray(extra[key], dtype=out[key].dtype)]) for key in out}

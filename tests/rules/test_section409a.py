@@ -123,6 +123,17 @@ def test_apply_409a_delay_moves_them_to_the_first_payday_after_six_months(agreem
     assert "moved to the first payday after" in frame["section_409a_note"].iat[0]
 
 
+def test_the_delayed_payment_is_never_paid_before_the_anniversary(agreements):
+    # Separated 2024-12-14: the anniversary 2025-06-14 is a Saturday and the next payday, the
+    # 15th, a Sunday, which would pay on Friday the 13th: before six months. The delayed
+    # payment goes to the payday after, 2025-06-30.
+    cases, payouts, payroll, frame = reviewed(agreements, case(specified_employee="true", termination_date="2024-12-14",
+                                                               base_salary="3000000.00"), apply_delay=True)
+    assert payroll.review.delayed_amount[0] > 0
+    rows = schedule_payroll_frame(cases, payroll, withholding=False)
+    assert list(rows.loc[rows["component"] == DELAYED_COMPONENT, "payment_date"]) == ["2025-06-30"]
+
+
 def test_apply_409a_delay_leaves_other_cases_alone(agreements):
     plain = reviewed(agreements, case(**HIGH), apply_delay=False)[2]
     moved = reviewed(agreements, case(**HIGH), apply_delay=True)[2]
