@@ -25,7 +25,7 @@ from .headers import NO_MAP
 from .mapping import CaseMap, DateOrder, Reading, check_agreements, load_map
 from .payroll_columns import check_payroll_columns
 from .reading import prepare_frame, read_cases
-from .spelling import spelling_key
+from .spelling import spelling_keys
 
 DUPLICATE_ROWS_LISTED = 10  # rows named in a duplicate-id message
 # A row without an id holding one of these words is a totals row an export added, not a case.
@@ -178,27 +178,29 @@ def _duplicate_ids(ids: pd.Series, source_row: np.ndarray, errors: Problems) -> 
 
 
 def _totals_rows(frame: pd.DataFrame, ids: pd.Series, money: Mapping[str, np.ndarray],
-                 present: Mapping[str, np.ndarray], errors: Problems) -> np.ndarray:
+                 present: Mapping[str, np.ndarray], errors: Problems) -> None:
     """Rows without an id that hold a "Total" label or the sums of the rows above: each is
-    rejected as what it is, with that one message."""
-    keys = ids.map(spelling_key)
-    no_id = ((ids == "") | keys.isin(TOTAL_WORDS)).to_numpy()
-    totals = np.zeros(len(ids), dtype=bool)
-    if not no_id.any():
-        return totals
-    has_id = ~no_id
-    above = {c: np.cumsum(np.where(has_id, money[c], 0)) for c in MONEY_COLUMNS}
-    for k in np.flatnonzero(no_id):
-        cells = [spelling_key(v) for v in frame.iloc[k].to_numpy()[1:] if isinstance(v, str)]
-        label = next((v for v in cells if v.startswith(TOTAL_WORDS)), None)
-        sums = [c for c in MONEY_COLUMNS if present[c][k] and money[c][k] > 0
-                and money[c][k] == above[c][k] and has_id[:k].sum() > 1]
-        if label or sums:
-            why = [f"labelled {label!r}"] if label else []
-            why += [f"{c} {format_cents(money[c][k])} is the sum of the rows above" for c in sums[:1]]
-            errors[k][:] = [("", f"a totals row, not a case ({'; '.join(why)})")]
-            totals[k] = True
-    return totals
+    rejected as what it is, with that one message (vectorized over the rows without an id)."""
+    no_id = ((ids == "") | pd.Series(spelling_keys(ids)).isin(TOTAL_WORDS)).to_numpy()
+    rows = np.flatnonzero(no_id)
+    if not len(rows):
+        return
+    label = np.full(len(rows), "", dtype=object)
+    for column in frame.columns[1:]:
+        cells = frame[column].iloc[rows]
+        text = cells.where(cells.map(type) == str, "").astype(str)
+        keys = pd.Series(spelling_keys(text), dtype=object)
+        label = np.where((label == "") & keys.str.startswith(TOTAL_WORDS).to_numpy(), keys, label)
+    cases_above = np.cumsum(~no_id)[rows]
+    sums = np.full(len(rows), "", dtype=object)
+    for c in MONEY_COLUMNS:
+        above = np.cumsum(np.where(no_id, 0, money[c]))[rows]
+        hit = present[c][rows] & (money[c][rows] > 0) & (money[c][rows] == above) & (cases_above > 1)
+        for j in np.flatnonzero(hit & (sums == "")):
+            sums[j] = f"{c} {format_cents(int(money[c][rows[j]]))} is the sum of the rows above"
+    for j in np.flatnonzero((label != "") | (sums != "")):
+        why = "; ".join(w for w in (f"labelled {label[j]!r}" if label[j] else "", sums[j]) if w)
+        errors[rows[j]][:] = [("", f"a totals row, not a case ({why})")]
 
 
 def _labels(reading: Reading | None) -> dict[str, str]:
