@@ -8,7 +8,7 @@ import sys
 from typing import Sequence
 
 from . import finance, report, workbooks
-from .cases import CaseFileError, DateOrder, How, load_cases
+from .cases import CaseFileError, DateOrder, How, describe, load_cases
 from .results import payroll
 from .results.output import OutputError, write_table
 from .results.tables import calc_frame, schedule_frame
@@ -72,10 +72,9 @@ def say_reading(cases) -> None:
         return
     for note in reading.notes:
         print(f"severance: {note}", file=sys.stderr)
-    for a in reading.applied:
-        if a.how is not How.RENAMED and (a.how is not How.SPELLING or a.rows):
-            print(f"severance: {a.column}: {a.read_as!r} read as {a.became} by {a.how.value} "
-                  f"({a.rows} row{'s' * (a.rows != 1)})", file=sys.stderr)
+    for applied in reading.applied:
+        if applied.how is not How.RENAMED:  # the notes say that one, with why
+            print(f"severance: {describe(applied)}", file=sys.stderr)
 
 
 def case_options(args) -> dict:

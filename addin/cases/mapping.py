@@ -61,6 +61,13 @@ class Applied(NamedTuple):
     how: How
 
 
+def describe(applied: Applied) -> str:
+    """One mapping applied, in words (the CLI's stderr and the report's run sheet):
+    "termination_reason: 'RIF' read as without_cause by the map file (3 rows)"."""
+    rows = f"{applied.rows} row{'s' * (applied.rows != 1)}"
+    return f"{applied.column}: {applied.read_as!r} read as {applied.became} by {applied.how.value} ({rows})"
+
+
 class Reading(NamedTuple):
     """How a case file was read: where, from which row, and every mapping applied."""
     source: str                      # the file, and the sheet of a workbook
