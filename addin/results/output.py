@@ -145,28 +145,28 @@ def _typed(frame: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, str]]:
     sorts; all other text stays text. Returns the typed frame and each column's number format."""
     from ..excel.cells import DATE_FORMAT, FRACTION_FORMAT, PLAIN_MONEY_FORMAT
     from .tables import DATE_RESULTS, MONEY_RESULTS
+    from .payroll import PAYROLL_DATE_COLUMNS
+    extra_money = _extra_money()
+    dates = ("nominal_date", "payment_date", "termination_date", "date", *PAYROLL_DATE_COLUMNS)
     typed, formats = frame.copy(), {}
     for column in typed.columns:
-        if column in MONEY_RESULTS or column == "amount" or column in _EXTRA_MONEY:
+        if column in MONEY_RESULTS or column == "amount" or column in extra_money:
             typed[column] = typed[column].map(_decimal_or_none).astype(object)
             formats[column] = PLAIN_MONEY_FORMAT
         elif column in FRACTION_RESULTS:
             typed[column] = typed[column].map(_decimal_or_none).astype(object)
             formats[column] = FRACTION_FORMAT
-        elif column in DATE_RESULTS or column in ("nominal_date", "payment_date", "termination_date"):
+        elif column in DATE_RESULTS or column in dates:
             typed[column] = typed[column].map(_date_or_none).astype(object)
             formats[column] = DATE_FORMAT
     return typed, formats
 
 
-# Money columns of the other result tables (payroll, cash flow, journal, what-if).
-_EXTRA_MONEY = frozenset({
-    "cash_total", "total_value", "debit", "credit", "opening", "accrued", "paid", "closing",
-    "federal_withholding", "social_security", "medicare", "additional_medicare",
-    "state_withholding", "net_amount", "employer_social_security", "employer_medicare",
-    "withholding_total", "net_cash_total", "employer_taxes", "short_term_deferral",
-    "separation_pay_exempt", "subject_to_409a",
-})
+def _extra_money() -> frozenset[str]:
+    """Money columns of the other result tables (payroll, cash flow, journal, what-if)."""
+    from .payroll import PAYROLL_MONEY_COLUMNS
+    return frozenset({"cash_total", "total_value", "debit", "credit", "opening", "accrued", "paid",
+                      "closing", *PAYROLL_MONEY_COLUMNS})
 
 
 def _decimal_or_none(value):
