@@ -72,3 +72,15 @@ picture-report: install soffice
 	$(BIN)/python -c "import sys; from tests.support.recalc import to_pdf; to_pdf('$(OUT)/picture-report/sample_report.xlsx', '$(OUT)/picture-report')"
 	pdftoppm -png -r 200 -f 1 -l 1 -x 110 -y 170 -W 1720 -H 980 -singlefile $(OUT)/picture-report/sample_report.pdf docs/images/summary
 	@echo "picture: docs/images/summary.png"
+
+# The functions workbook as someone with the add-in sees it, for the README. LibreOffice cannot
+# run the add-in, so each function cell holds what addin.udfs returns for its arguments
+# (tests/support/functions_picture.py); the native formulas and the `agrees` checks beside them
+# are LibreOffice's own recalculation.
+.PHONY: picture-functions
+picture-functions: install soffice
+	@mkdir -p $(OUT)/picture-functions docs/images
+	$(BIN)/python -m tests.support.functions_picture $(OUT)/picture-functions/severance_functions.xlsx
+	$(BIN)/python -c "from tests.support.recalc import to_pdf; to_pdf('$(OUT)/picture-functions/severance_functions.xlsx', '$(OUT)/picture-functions')"
+	pdftoppm -png -r 250 -f 1 -l 1 -x 190 -y 235 -W 1660 -H 580 -singlefile $(OUT)/picture-functions/severance_functions.pdf docs/images/functions
+	@echo "picture: docs/images/functions.png"
