@@ -181,7 +181,9 @@ def _totals_rows(frame: pd.DataFrame, ids: pd.Series, money: Mapping[str, np.nda
                  present: Mapping[str, np.ndarray], errors: Problems) -> None:
     """Rows without an id that hold a "Total" label or the sums of the rows above: each is
     rejected as what it is, with that one message (vectorized over the rows without an id)."""
-    no_id = ((ids == "") | pd.Series(spelling_keys(ids)).isin(TOTAL_WORDS)).to_numpy()
+    no_id = (ids == "").to_numpy(dtype=bool, copy=True)
+    worded = np.flatnonzero(ids.str.contains("total|sum", case=False, regex=True).to_numpy(dtype=bool))
+    no_id[worded] = pd.Series(spelling_keys(ids.iloc[worded]), dtype=object).isin(TOTAL_WORDS).to_numpy()
     rows = np.flatnonzero(no_id)
     if not len(rows):
         return
@@ -221,10 +223,15 @@ def _render(errors: Problems, notes: Problems, source_row: np.ndarray,
     def position(problem: tuple[str, str]) -> int:
         return order.get(problem[0], len(order))
 
-    with_row = tuple(tuple(f"row {r}, {message(c, m, ': ')}" for c, m in sorted(e, key=position))
-                     for r, e in zip(source_row, errors))
-    said = tuple(tuple(message(c, m, " ") for c, m in x) for x in notes)
-    return with_row, said
+    # Most rows have neither: they share one empty tuple, and only the others are formatted.
+    with_row: list[tuple[str, ...]] = [()] * len(errors)
+    for k in np.flatnonzero(np.fromiter(map(bool, errors), dtype=bool, count=len(errors))):
+        with_row[k] = tuple(f"row {source_row[k]}, {message(c, m, ': ')}"
+                            for c, m in sorted(errors[k], key=position))
+    said: list[tuple[str, ...]] = [()] * len(notes)
+    for k in np.flatnonzero(np.fromiter(map(bool, notes), dtype=bool, count=len(notes))):
+        said[k] = tuple(message(c, m, " ") for c, m in notes[k])
+    return tuple(with_row), tuple(said)
 
 
 def validate(frame: pd.DataFrame, agreements: Mapping[str, Agreement],
