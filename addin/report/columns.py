@@ -25,7 +25,8 @@ SCHEDULE_COLUMNS = ("employee_id", "component", "clause", "installment", "nomina
 INPUT_MONEY = ("base_salary", "prior_year_bonus_declared", "prior_year_bonus_paid",
                "monthly_benefits_cost")
 RESULT_ROLES = {
-    "status": Role.TEXT, "reason": Role.TEXT, "warnings": Role.TEXT, "input_notes": Role.TEXT,
+    "status": Role.TEXT, "reason": Role.TEXT, "warnings": Role.TEXT,
+    "input_notes": Role.INPUT_TEXT,  # from reading the case table: a reviewer may clear it
     "bonus_proration": Role.FRACTION, "installments": Role.COUNT,
     "first_payday_number": Role.COUNT,
     **{c: Role.MONEY for c in MONEY_RESULTS},

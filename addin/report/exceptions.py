@@ -10,7 +10,8 @@ from openpyxl.utils import get_column_letter
 from ..excel.cells import Role
 from ..rules.case import CaseTable
 from .columns import WIDTHS, width
-from .plan import Pages, Row, SheetPlan, header, header_block, number, raw_text, text, wrapped_height
+from .plan import (Pages, Row, SheetPlan, header, header_block, header_height, number, raw_text,
+                   text, wrapped_height)
 
 NOTE = ("Every rejected input row, with its cells as read and every reason; fix them in the case "
         "table and rerun.")
@@ -44,5 +45,6 @@ def exception_sheets(cases: CaseTable, raw_columns: Sequence[str], pages: Pages,
         plans.append(SheetPlan(title=title, rows=rows(), row_count=len(ks) + header_row,
                                widths=widths, freeze=f"C{pages.first_row}",
                                autofilter=f"A{header_row}:{last}{pages.last_row(page)}",
-                               wide=True, header_row=header_row, row_heights=heights))
+                               wide=True, header_row=header_row, row_heights=heights,
+                               header_height=header_height(names, widths)))
     return plans

@@ -15,7 +15,7 @@ from ..rules.case import CaseTable
 from ..rules.engine import Payouts
 from ..rules.terms import Agreement
 from .columns import LINE_ITEM_COLUMNS, width
-from .plan import Pages, SheetPlan, formula, header, header_block, quote, text
+from .plan import Pages, SheetPlan, formula, header, header_block, header_height, quote, text
 from .summary import SummaryColumns
 
 NOTE = ("One row per clause (i)-(iv) of each paid case: the amount is the Summary's cell, the "
@@ -63,5 +63,6 @@ def line_item_sheets(cases: CaseTable, payouts: Payouts, agreements: Mapping[str
                                widths=widths, freeze=f"C{pages.first_row}",
                                autofilter=f"A{header_row}:H{pages.last_row(page)}",
                                print_title_rows=f"{header_row}:{header_row}",
-                               wide=True, header_row=header_row))
+                               wide=True, header_row=header_row,
+                               header_height=header_height(LINE_ITEM_COLUMNS, widths)))
     return plans

@@ -13,10 +13,11 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
-from typing import Iterable, NamedTuple, Sequence
+from typing import Iterable, Mapping, NamedTuple, Sequence
 
 import numpy as np
 import pandas as pd
+from openpyxl.utils import get_column_letter
 
 from ..excel.cells import LINE_HEIGHT, Cell, Kind, Role, wrapped_lines
 
@@ -72,10 +73,23 @@ def header_block(title: str, note: str, counts_formula: str | None, logo: bool) 
     return rows
 
 
+def chars_per_line(width: float) -> int:
+    """Characters of 11-point text a column `width` wide holds on a line, with room for wide
+    fonts and bold."""
+    return max(1, int(width * 0.85))
+
+
 def wrapped_height(texts: Iterable[str], width: float) -> float:
     """The height of a row whose cells (one text each) wrap in columns `width` wide."""
-    per_line = max(1, int(width * 0.85))  # characters per line, with room for wide fonts
-    return LINE_HEIGHT * max([wrapped_lines(t, per_line) for t in texts] + [1])
+    return LINE_HEIGHT * max([wrapped_lines(t, chars_per_line(width)) for t in texts] + [1])
+
+
+def header_height(names: Sequence[str], widths: Mapping[str, float]) -> float:
+    """The height of a header row, its labels wrapping in their columns (`widths` by column
+    letter, from A): at least two lines, so the headers line up across sheets."""
+    lines = [wrapped_lines(header_label(name), chars_per_line(widths[get_column_letter(i + 1)]))
+             for i, name in enumerate(names)]
+    return LINE_HEIGHT * max([2, *lines])
 
 
 def as_date(d) -> dt.date | None:
@@ -129,7 +143,8 @@ class SheetPlan:
     print_title_rows: str | None = None
     wide: bool = False            # print landscape on A3, fitted to the page width
     logo: bool = False            # the template's logo at A1 (row 1 is kept for it)
-    header_row: int | None = None  # the column headers' row (two lines tall: headers wrap)
+    header_row: int | None = None  # the column headers' row (its labels wrap)
+    header_height: float = 2 * LINE_HEIGHT
     row_heights: dict[int, float] = field(default_factory=dict)  # rows of wrapped text
 
 

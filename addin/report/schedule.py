@@ -13,7 +13,7 @@ from ..excel.cells import Cell, FormulaTemplate, Kind, Role, hole
 from ..rules.case import CaseTable
 from .agreement import AgreementBlock
 from .columns import SCHEDULE_COLUMNS, width
-from .plan import Pages, Row, SheetPlan, header, header_block, quote, text
+from .plan import Pages, Row, SheetPlan, header, header_block, header_height, quote, text
 from .summary import SummaryColumns, summary_refs
 
 NOTE = ("Every payment: nominal_date is the regular payday or the due date; payment_date is the "
@@ -73,6 +73,7 @@ def schedule_sheets(cases: CaseTable, pay: Mapping, columns: SummaryColumns, sum
     head = header(SCHEDULE_COLUMNS)
     templates = schedule_templates(summary_refs(columns, block, hole("sheet") + "!"))
     per_sheet: dict[str, dict[str, FormulaTemplate]] = {}
+    widths = schedule_widths()
     case, component, clause = pay["case"], pay["component"], pay["clause"]
     installment = pay["installment"]
     plans = []
@@ -96,8 +97,9 @@ def schedule_sheets(cases: CaseTable, pay: Mapping, columns: SummaryColumns, sum
 
         header_row = pages.first_row - 1
         plans.append(SheetPlan(title=title, rows=rows(), row_count=len(ps) + header_row,
-                               widths=schedule_widths(), freeze=f"B{pages.first_row}",
+                               widths=widths, freeze=f"B{pages.first_row}",
                                autofilter=f"A{header_row}:G{pages.last_row(page)}",
                                print_title_rows=f"{header_row}:{header_row}",
-                               header_row=header_row))
+                               header_row=header_row,
+                               header_height=header_height(SCHEDULE_COLUMNS, widths)))
     return plans

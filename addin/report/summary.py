@@ -16,7 +16,7 @@ from .agreement import AgreementBlock
 from .columns import (COMPONENTS, INPUT_MONEY, RESULT_ROLES, SUMMARY_INPUTS, SUMMARY_RESULTS,
                       TOTALLED_RESULTS, width)
 from .plan import (ChartPlan, Pages, Row, RowMark, SheetPlan, as_date, date, flag, formula,
-                   header, header_block, number, raw_text, text)
+                   header, header_block, header_height, number, raw_text, text)
 
 # The formula of each computed Summary column (the others are the case table's cells).
 COLUMN_FORMULAS = {**{name: F.CALC_CELLS[name] for name in SUMMARY_RESULTS if name in F.CALC_CELLS},
@@ -54,6 +54,10 @@ def summary_sheets(cases: CaseTable, payouts: Payouts, columns: SummaryColumns, 
     letters = columns.letter
     last_letter = letters[columns.names[-1]]
     head = header(columns.names)
+    widths = {letters[name]: width(name, roles.get(name, Role.TEXT)) for name in columns.names}
+    for name in TOTALLED_RESULTS:  # wide enough for the bold total, which a "###" would hide
+        shown = f"${int(getattr(payouts, name)[payouts.status != REJECTED].sum()) / 100:,.2f}"
+        widths[letters[name]] = max(widths[letters[name]], round(len(shown) * 1.15 + 1, 1))
     plans = []
     for page, title in enumerate(pages.titles):
         ks = pages.rows_on(page)
@@ -81,10 +85,10 @@ def summary_sheets(cases: CaseTable, payouts: Payouts, columns: SummaryColumns, 
                               c1 + len(COMPONENTS) - 1, "amount")
         plans.append(SheetPlan(
             title=title, rows=rows(), row_count=len(ks) + header_row + (1 if last_page else 0),
-            widths={letters[name]: width(name, roles.get(name, Role.TEXT)) for name in columns.names},
-            freeze=f"C{header_row + 1}", autofilter=f"A{header_row}:{last_letter}{last_row}",
-            row_marks=marks, chart=chart, print_title_rows=f"{header_row}:{header_row}",
-            wide=True, logo=logo, header_row=header_row))
+            widths=widths, freeze=f"C{header_row + 1}",
+            autofilter=f"A{header_row}:{last_letter}{last_row}", row_marks=marks, chart=chart,
+            print_title_rows=f"{header_row}:{header_row}", wide=True, logo=logo,
+            header_row=header_row, header_height=header_height(columns.names, widths)))
     return plans
 
 
@@ -108,7 +112,7 @@ def summary_row(cases: CaseTable, payouts: Payouts, k: int, columns: SummaryColu
         notes, holes = "; ".join(cases.notes[k]), {"row": row}
         for name in SUMMARY_RESULTS:
             if name == "input_notes":
-                out.append(text(notes))
+                out.append(text(notes, RESULT_ROLES[name]))
             else:
                 out.append(Cell(Kind.FORMULA, templates[name].fill_map(holes), RESULT_ROLES[name]))
     else:

@@ -200,7 +200,7 @@ def _set_up(ws, sheet: SheetPlan, styles: ReportStyles) -> None:
         ws.page_setup.fitToHeight = 0
         ws.sheet_properties.pageSetUpPr.fitToPage = True
     if sheet.header_row:
-        ws.row_dimensions[sheet.header_row].height = 30
+        ws.row_dimensions[sheet.header_row].height = sheet.header_height
     for row, height in sheet.row_heights.items():
         ws.row_dimensions[row].height = height
     if sheet.logo and styles.logo is not None:

@@ -1,4 +1,4 @@
-"""addin.formulas: the one place the agreement's rules are written as Excel formulas.
+"""addin.excel.formulas: the one place the agreement's rules are written as Excel formulas.
 
 These pin the text-level promises (Excel 2007 functions only, every reference supplied by the
 caller, the report cells' shape); that the formulas give the engine's figures is proved by
