@@ -27,14 +27,15 @@ from .rules.calendar import PAY_FREQUENCIES
 from .rules.case import REASONS
 from .rules.engine import compute
 from .rules.terms import DEFAULT_AGREEMENT_ID, load_agreements
-from .udf_values import (SERIAL_EPOCH, cell_rows, date_cell, excel_column, excel_date, excel_number,
-                         money_cell, plain, table_frame)
+from .udf_values import (TableCells, cell_rows, date_cell, excel_column, excel_date, excel_number,
+                         flag_cell, money_cell, plain, rate_cell, table_frame)
+from .udf_withholding import net_cash, no_estimate_message, withholding_rows
 
 logger = logging.getLogger(__name__)
 
 # What `from addin.udfs import *` brings into an xlwings Lite main.py or an xlwings Server
 # custom-functions module: the functions, each registering itself there.
-__all__ = ["severance_total", "severance_breakdown", "severance_schedule", "severance_table",
+__all__ = ["severance_total", "severance_net", "severance_breakdown", "severance_schedule", "severance_table",
            "salary_continuation", "prorated_bonus", "unpaid_bonus", "benefits_continuation",
            "bonus_proration", "severance_eligible"]
 
@@ -75,9 +76,17 @@ else:
     Reason = PayFrequency = AgreementId = str
 
 
-class SeveranceInputError(xw.XlwingsError):
-    """A bad argument; the one-line message names it. Office.js runtimes show it as #VALUE!
-    with this message on the cell's error flag."""
+class SeveranceError(xw.XlwingsError):
+    """A result the cell cannot show, in a one-line message. Office.js runtimes show it as
+    #VALUE! with this message on the cell's error flag."""
+
+
+class SeveranceInputError(SeveranceError):
+    """A bad argument; the message names it."""
+
+
+class NoEstimateError(SeveranceError):
+    """No withholding estimate: a payment falls in a year without a tax table (named)."""
 
 
 # ---------------------------------------------------------------------------------------------
@@ -86,7 +95,7 @@ class SeveranceInputError(xw.XlwingsError):
 class Argument(NamedTuple):
     """One argument of the Excel functions, the same in every function that takes it."""
     name: str              # the function parameter, as a formula names it
-    column: str | None     # the case-table column it fills (None: it is a whole case table)
+    column: str | None     # the case-table column it fills (None: a whole case table, or a switch)
     description: str       # what the function wizard and the Office.js tooltip say, then `empty`
     empty: str | None      # what an empty cell or a left-out argument stands for (None: needed)
     excel_type: object = inspect.Parameter.empty  # its annotation (a Literal: a dropdown)
@@ -101,8 +110,8 @@ def _either(values) -> str:
     return f"{', '.join(values[:-1])} or {values[-1]}"
 
 
-# In the order the per-case functions take them (SEVERANCE_SCHEDULE takes them all), then the
-# case table of SEVERANCE_TABLE.
+# In the order the per-case functions take them (SEVERANCE_NET takes every one that fills a
+# case-table column), then the switch of SEVERANCE_BREAKDOWN and the case table of SEVERANCE_TABLE.
 ARGUMENTS = (
     Argument("termination_date", "termination_date",
              "Date employment ends: a date cell, a date serial or text YYYY-MM-DD",
@@ -124,6 +133,17 @@ ARGUMENTS = (
     Argument("pay_frequency", "pay_frequency", f"Pay frequency: {_either(PAY_FREQUENCIES)}",
              empty=f"the agreement's own, {DEFAULT_TERMS.default_pay_frequency} under "
                    f"{DEFAULT_AGREEMENT_ID}", excel_type=PayFrequency),
+    Argument("withholding", None, "TRUE to add the estimated withholding_total, net_cash_total "
+             "and employer_taxes rows", empty="FALSE"),
+    Argument("ytd_wages", "ytd_wages",
+             "Withholding estimate: Social Security and Medicare wages paid in the termination "
+             "year before the first severance payment", empty="0", read=money_cell),
+    Argument("ytd_supplemental_wages", "ytd_supplemental_wages",
+             "Withholding estimate: supplemental wages (bonuses and the like) paid in the "
+             "termination year before the first severance payment", empty="0", read=money_cell),
+    Argument("state_withholding_rate", "state_withholding_rate",
+             "Withholding estimate: the state income tax withholding rate as a decimal, such as "
+             "0.0660 for 6.60%", empty="no state withholding", read=rate_cell),
     Argument("cases", None, f"The case table with its header row: {', '.join(REQUIRED_COLUMNS)} "
              "and the optional case-table columns", empty=None),
 )
@@ -150,7 +170,7 @@ def _desktop_errors(f):
     def wrapper(*args):
         try:
             result = f(*args)
-        except SeveranceInputError as exc:
+        except SeveranceError as exc:
             logger.warning("%s: %s", f.__name__.upper(), exc)
             print(f"{f.__name__.upper()}: {exc}", file=sys.stderr)
             return value_error
@@ -274,14 +294,34 @@ def severance_total(termination_date, reason: Reason, base_salary, bonus_declare
     """Cash severance: salary continuation (i) + prorated bonus (ii) + unpaid declared bonus (iii). 0 when no severance is due."""
 
 
+@_excel_function()
+def severance_net(termination_date, reason: Reason, base_salary, bonus_declared, bonus_paid,
+                  monthly_benefits=None, consented=None, agreement: AgreementId = None,
+                  pay_frequency: PayFrequency = None, ytd_wages=None, ytd_supplemental_wages=None,
+                  state_withholding_rate=None):
+    """ESTIMATE of the net cash severance: the cash total (i)+(ii)+(iii) less the federal, Social Security, Medicare and state tax withheld from each payment as supplemental wages. 0 when no severance is due; an error names a year without a tax table."""
+    cases = _Cases("SEVERANCE_NET", locals())  # locals(): just the arguments yet
+    net = net_cash(cases.cases, cases.payouts)
+    if cases.scalar and net.missing[0]:
+        raise NoEstimateError(no_estimate_message(net.missing[0]))
+    return cases.results([ERROR if missing else value for value, missing in zip(*net)])
+
+
 BREAKDOWN_COLUMNS = ("clause", "component", "label", "amount", "due_date", "basis")
 
 
 @_excel_function(date_format="yyyy-mm-dd")
 def severance_breakdown(termination_date, reason: Reason, base_salary, bonus_declared, bonus_paid,
-                        monthly_benefits=None, consented=None, agreement: AgreementId = None):
-    """Itemized severance of one case, spilled: a row per clause (i)-(iv) with label, amount, due date and basis, then cash_total, total_value and the status."""
-    one = _Cases("SEVERANCE_BREAKDOWN", locals(), single=True)  # locals(): just the arguments yet
+                        monthly_benefits=None, consented=None, agreement: AgreementId = None,
+                        withholding=None, ytd_wages=None, ytd_supplemental_wages=None,
+                        state_withholding_rate=None):
+    """Itemized severance of one case, spilled: a row per clause (i)-(iv) with label, amount, due date and basis, then cash_total, total_value and the status. withholding TRUE adds the withholding ESTIMATE, net cash and employer taxes."""
+    arguments = locals()  # just the arguments yet
+    try:
+        show_withholding = flag_cell(arguments.pop("withholding"))
+    except ValueError as exc:
+        raise SeveranceInputError(f"withholding: {exc}") from None
+    one = _Cases("SEVERANCE_BREAKDOWN", arguments, single=True)
     calc = calc_frame(one.cases, one.payouts).iloc[0]
     items = line_items(one.cases, one.payouts, 0, AGREEMENTS[one.cases.agreement[0]])
     rows = [list(BREAKDOWN_COLUMNS)]
@@ -290,6 +330,8 @@ def severance_breakdown(termination_date, reason: Reason, base_salary, bonus_dec
                  excel_date(calc["lump_sum_due_date"]), "lump sums (ii) and (iii) due on this date"])
     rows.append(["(i)-(iv)", "total_value", "Total value with benefits",
                  excel_number(calc["total_value"]), "", ""])
+    if show_withholding:
+        rows += withholding_rows(one.cases, one.payouts)
     rows.append(["", "status", calc["status"], "", "", calc["reason"] or calc["warnings"]])
     return rows
 
@@ -311,28 +353,7 @@ def severance_schedule(termination_date, reason: Reason, base_salary, bonus_decl
     return rows
 
 
-class _TableCells(xw.conversion.Converter):
-    """The cells of SEVERANCE_TABLE under Office.js. xlwings' default writer cleans every cell
-    on its own (a fifth of a second for 10,000 rows); these cells are plain values already, so
-    only the date columns need turning into date serials, formatted where the runtime can."""
-    base = xw.conversion.RawValueAccessor
-
-    @staticmethod
-    def write_value(rows, options):
-        fmt = options.get("date_format")
-        formatted = bool(fmt) and float(options.get("runtime") or 0) >= 1.4
-        epoch = SERIAL_EPOCH.toordinal()
-        dates = [j for j, name in enumerate(rows[0]) if name in DATE_RESULTS]
-        for row in rows[1:]:
-            for j in dates:
-                if row[j] != "":
-                    serial = float(row[j].toordinal() - epoch)
-                    row[j] = {"type": "FormattedNumber", "basicValue": serial,
-                              "numberFormat": fmt} if formatted else serial
-        return rows
-
-
-@_excel_function(_TableCells if RUNTIME == "officejs" else None, date_format="yyyy-mm-dd")
+@_excel_function(TableCells if RUNTIME == "officejs" else None, date_format="yyyy-mm-dd")
 def severance_table(cases):
     """Severance for a whole case table (header row + one row per employee), spilled with the `severance calc` columns: one row per case, bad rows rejected with their reason."""
     try:

@@ -16,7 +16,6 @@ import inspect
 import re
 from dataclasses import dataclass, replace
 from decimal import Decimal
-from importlib.metadata import version
 from pathlib import Path
 
 import pytest
@@ -25,23 +24,26 @@ from hypothesis import strategies as st
 
 from addin import udfs
 from addin.cases import CASE_COLUMNS, from_records, load_cases
+from addin.cases.columns import PAYROLL_COLUMNS
 from addin.rules.case import REASONS
 from addin.rules.engine import compute
 from addin.results.tables import CALC_COLUMNS, DATE_RESULTS, MONEY_RESULTS, calc_frame, line_items, schedule_frame
 from addin.rules.calendar import PAY_FREQUENCIES
 from addin.rules.terms import DEFAULT_AGREEMENT_ID, load_agreements
 from tests.support.oracle import severance as reference_severance
-from tests.support.udf_worker import Worker, WorkerError
+from tests.support.udf_worker import EPOCH, Worker, WorkerError, payload, serial
 
 AGREEMENTS = load_agreements()
 FLOOR = float(AGREEMENTS[DEFAULT_AGREEMENT_ID].bonus_floor_fraction)
 SAMPLE = Path(__file__).resolve().parent.parent / "workbooks" / "sample_cases.csv"
-EPOCH = dt.date(1899, 12, 30)  # Excel's day 0 (1900 date system, from March 1900 on)
 CASE_ARGS = ["termination_date", "reason", "base_salary", "bonus_declared", "bonus_paid",
              "[monthly_benefits]", "[consented]", "[agreement]"]
 FUNCTIONS = {  # Excel name -> its parameters as the issue writes them ([optional] in brackets)
     "SEVERANCE_TOTAL": CASE_ARGS,
-    "SEVERANCE_BREAKDOWN": CASE_ARGS,
+    "SEVERANCE_NET": CASE_ARGS + ["[pay_frequency]", "[ytd_wages]", "[ytd_supplemental_wages]",
+                                  "[state_withholding_rate]"],
+    "SEVERANCE_BREAKDOWN": CASE_ARGS + ["[withholding]", "[ytd_wages]", "[ytd_supplemental_wages]",
+                                        "[state_withholding_rate]"],
     "SEVERANCE_SCHEDULE": CASE_ARGS + ["[pay_frequency]"],
     "SEVERANCE_TABLE": ["cases"],
     "SALARY_CONTINUATION": ["base_salary", "[agreement]"],
@@ -93,10 +95,6 @@ class Case:
                                    self.declared, self.paid or Decimal(0),
                                    self.benefits or Decimal(0), self.frequency or "semimonthly",
                                    bool(self.consented))
-
-
-def serial(d: dt.date) -> float:
-    return float((d - EPOCH).days)
 
 
 def engine(cases: list[Case]):
@@ -166,14 +164,6 @@ def sample_table() -> list[list]:
     rows = sample_rows()
     header = list(rows[0])
     return [header] + [[excel_cell(c, r[c]) for c in header] for r in rows]
-
-
-def payload(function: str, *args, runtime: str = "1.4") -> dict:
-    """What xlwings' Office.js client (custom_functions_code.js) posts for one formula: the
-    Python name of the function, its arguments, the calling cell, the add-in's xlwings version
-    and the CustomFunctionsRuntime version Excel supports."""
-    return {"func_name": function.lower(), "args": list(args), "caller_address": "[Payouts.xlsx]Sheet1!B2",
-            "content_language": "en-US", "version": version("xlwings"), "runtime": runtime}
 
 
 @pytest.fixture(scope="module")
@@ -321,9 +311,12 @@ def test_every_parameter_is_one_of_the_argument_table_in_its_order():
         for p in parameters.values():
             assert p.annotation == udfs.ARGUMENT[p.name].excel_type, (name, p)
             assert p.default is p.empty or udfs.ARGUMENT[p.name].empty is not None, (name, p)
-    # SEVERANCE_SCHEDULE takes every argument that fills a case-table column, in the table's order.
-    assert list(inspect.signature(udfs.severance_schedule).parameters) == list(udfs.COLUMN_OF)
-    assert set(udfs.COLUMN_OF.values()) <= set(CASE_COLUMNS)
+    # SEVERANCE_NET takes every argument that fills a case-table column, in the table's order;
+    # SEVERANCE_SCHEDULE every one but the payroll columns.
+    assert list(inspect.signature(udfs.severance_net).parameters) == list(udfs.COLUMN_OF)
+    assert list(inspect.signature(udfs.severance_schedule).parameters) == [
+        a for a, column in udfs.COLUMN_OF.items() if column in CASE_COLUMNS]
+    assert set(udfs.COLUMN_OF.values()) <= set(CASE_COLUMNS) | set(PAYROLL_COLUMNS)
     assert udfs.ARGUMENT_OF == {a.column: a.name for a in udfs.ARGUMENTS if a.column}
 
 

@@ -19,6 +19,7 @@ given a terms file (SEVERANCE_TERMS, as a deployment sets it).
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import pickle
 import struct
@@ -30,6 +31,23 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 # --- the test side ------------------------------------------------------------------------------
+
+EPOCH = dt.date(1899, 12, 30)  # Excel's day 0 (1900 date system, from March 1900 on)
+
+
+def serial(d: dt.date) -> float:
+    """A date as Excel holds it: its serial."""
+    return float((d - EPOCH).days)
+
+
+def payload(function: str, *args, runtime: str = "1.4") -> dict:
+    """What xlwings' Office.js client (custom_functions_code.js) posts for one formula: the
+    Python name of the function, its arguments, the calling cell, the add-in's xlwings version
+    and the CustomFunctionsRuntime version Excel supports."""
+    from importlib.metadata import version
+    return {"func_name": function.lower(), "args": list(args), "caller_address": "[Payouts.xlsx]Sheet1!B2",
+            "content_language": "en-US", "version": version("xlwings"), "runtime": runtime}
+
 
 class WorkerError(Exception):
     """An exception raised inside the worker, as (type name, message, is an XlwingsError)."""
