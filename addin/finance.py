@@ -27,9 +27,18 @@ NOTIFICATION = "notification_date"
 FinanceError = (GroupError, AccountsError, WhatIfError)
 
 
+def _load(args, agreements):
+    """The case table, read with the options every subcommand shares (--map, --sheet,
+    --date-order), saying on stderr what the reading mapped, like calc and schedule."""
+    from .cli import case_options, say_reading  # the CLI imports this module: late import
+    cases = load_cases(args.cases, agreements, **case_options(args))
+    say_reading(cases)
+    return cases
+
+
 def _computed(args):
     agreements = load_agreements(args.terms)
-    cases = load_cases(args.cases, agreements)
+    cases = _load(args, agreements)
     return agreements, cases, compute(cases, agreements)
 
 
@@ -98,7 +107,7 @@ def _date(text: str) -> dt.date:
 
 def _whatif(args) -> int:
     agreements = load_agreements(args.terms)
-    cases = load_cases(args.cases, agreements)
+    cases = _load(args, agreements)
     dates = termination_dates(args.start, args.end, Step(args.step))
     grid, payouts = what_if(cases, agreements, dates)
     write_table(whatif_frame(grid, payouts), args.out, refuse=(args.cases,), sheet="What-if")
