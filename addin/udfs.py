@@ -1,11 +1,11 @@
 """Excel functions: the severance formulas finance types into cells, registered through xlwings.
 
 An adapter, like the CLI: each function reads Excel's cell values (addin.udf_values), builds
-cases with addin.cases, computes them with addin.engine and formats the figures with
-addin.tables. No rule of the agreement lives here, and no number of it: the descriptions Excel
-shows state the default agreement's terms as loaded, and every argument is described once, in
-ARGUMENTS. One module serves every runtime: the desktop xlwings add-in (COM), and xlwings Lite /
-xlwings Server (Office.js custom functions).
+cases with addin.cases, computes them with addin.rules.engine and formats the figures with
+addin.results.tables (the withholding estimate: addin.udf_withholding). No rule of the agreement
+lives here, and no number of it: the descriptions state the default agreement's terms as loaded,
+and every argument is described once, in ARGUMENTS. One module serves every runtime: the desktop
+xlwings add-in (COM), and xlwings Lite / xlwings Server (Office.js custom functions).
 
 Every per-case function also takes ranges: give it columns (all the same shape, single values
 are repeated) and it spills one result per row, computed in one pass of the engine.
@@ -21,8 +21,9 @@ from typing import Annotated, Callable, Literal, NamedTuple
 
 import xlwings as xw
 
-from .cases import REQUIRED_COLUMNS, CaseFileError, from_records, prepare_frame, validate
-from .results.tables import CALC_COLUMNS, DATE_RESULTS, calc_frame, line_items, schedule_frame
+from .cases import CASE_COLUMNS, REQUIRED_COLUMNS, CaseFileError, from_records, prepare_frame, validate
+from .cases.columns import PAYROLL_COLUMNS
+from .results.tables import CALC_COLUMNS, calc_frame, line_items, schedule_frame
 from .rules.calendar import PAY_FREQUENCIES
 from .rules.case import REASONS
 from .rules.engine import compute
@@ -148,8 +149,11 @@ ARGUMENTS = (
              "and the optional case-table columns", empty=None),
 )
 ARGUMENT = {a.name: a for a in ARGUMENTS}
-COLUMN_OF = {a.name: a.column for a in ARGUMENTS if a.column}  # argument -> case-table column
-ARGUMENT_OF = {column: argument for argument, column in COLUMN_OF.items()}
+# argument -> case-table column: the severance case's (every one SEVERANCE_SCHEDULE takes), and
+# the withholding estimate's (SEVERANCE_NET takes both, in this order)
+COLUMN_OF = {a.name: a.column for a in ARGUMENTS if a.column in CASE_COLUMNS}
+PAYROLL_COLUMN_OF = {a.name: a.column for a in ARGUMENTS if a.column in PAYROLL_COLUMNS}
+ARGUMENT_OF = {column: argument for argument, column in {**COLUMN_OF, **PAYROLL_COLUMN_OF}.items()}
 
 
 # ---------------------------------------------------------------------------------------------

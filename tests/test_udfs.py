@@ -311,12 +311,14 @@ def test_every_parameter_is_one_of_the_argument_table_in_its_order():
         for p in parameters.values():
             assert p.annotation == udfs.ARGUMENT[p.name].excel_type, (name, p)
             assert p.default is p.empty or udfs.ARGUMENT[p.name].empty is not None, (name, p)
-    # SEVERANCE_NET takes every argument that fills a case-table column, in the table's order;
-    # SEVERANCE_SCHEDULE every one but the payroll columns.
-    assert list(inspect.signature(udfs.severance_net).parameters) == list(udfs.COLUMN_OF)
-    assert list(inspect.signature(udfs.severance_schedule).parameters) == [
-        a for a, column in udfs.COLUMN_OF.items() if column in CASE_COLUMNS]
-    assert set(udfs.COLUMN_OF.values()) <= set(CASE_COLUMNS) | set(PAYROLL_COLUMNS)
+    # SEVERANCE_SCHEDULE takes every argument that fills a case-table column, in the table's
+    # order; SEVERANCE_NET those and every payroll column's.
+    assert list(inspect.signature(udfs.severance_schedule).parameters) == list(udfs.COLUMN_OF)
+    assert list(inspect.signature(udfs.severance_net).parameters) == [
+        *udfs.COLUMN_OF, *udfs.PAYROLL_COLUMN_OF]
+    assert set(udfs.COLUMN_OF.values()) <= set(CASE_COLUMNS)
+    assert set(udfs.PAYROLL_COLUMN_OF.values()) == {"ytd_wages", "ytd_supplemental_wages",
+                                                    "state_withholding_rate"} < set(PAYROLL_COLUMNS)
     assert udfs.ARGUMENT_OF == {a.column: a.name for a in udfs.ARGUMENTS if a.column}
 
 
