@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
 import subprocess
 import sys
 from dataclasses import asdict, dataclass, replace
@@ -281,3 +282,35 @@ def test_net_equals_the_oracles(date, salary, declared, paid, ytd, ytd_supplemen
             udfs.severance_net(*args)
     else:
         assert exact(udfs.severance_net(*args)) == sum(t["net_amount"] for t in taxes)
+
+
+# --- the examples of docs/excel-functions.md --------------------------------------------------------
+
+def _formula_argument(text: str):
+    """One argument of a formula as the doc writes it: empty, "text", TRUE/FALSE or a number."""
+    text = text.strip()
+    if text == "":
+        return None
+    if text.startswith('"'):
+        return text.strip('"')
+    if text in ("TRUE", "FALSE"):
+        return text == "TRUE"
+    return float(text)
+
+
+def test_the_docs_examples_are_what_the_functions_return():
+    doc = (ROOT / "docs" / "excel-functions.md").read_text(encoding="utf-8")
+    examples = re.findall(r"^\| `=(SEVERANCE_NET|SEVERANCE_BREAKDOWN)\((.*)\)` \| (.*) \|$", doc, flags=re.M)
+    assert len(examples) >= 4
+    for function, arguments, result in examples:
+        args = [_formula_argument(a) for a in arguments.split(",")]
+        if function == "SEVERANCE_BREAKDOWN":
+            rows = {r[1]: r[3] for r in udfs.severance_breakdown(*args)}
+            for name, value in re.findall(r"(\w+) (\d+(?:\.\d+)?)", result):
+                assert exact(rows[name]) == D(value), (arguments, name)
+        elif result.startswith("`#VALUE!`"):
+            with pytest.raises(udfs.NoEstimateError) as error:
+                udfs.severance_net(*args)
+            assert result.partition(": ")[2] in str(error.value)
+        else:
+            assert exact(udfs.severance_net(*args)) == D(result.split()[0]), arguments
