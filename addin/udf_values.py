@@ -1,7 +1,8 @@
 """Excel's values as the functions meet them: what each xlwings runtime hands a function for a
 cell (date serials, datetimes, Office.js typed values, Pyodide's JsNull blanks), made the plain
-values addin.cases reads (it does all the checking); and the `severance calc` text figures made
-Excel numbers and dates again. Knows nothing of severance but the result columns' kinds.
+values addin.cases reads (it does all the checking), and a TRUE/FALSE switch; and the `severance
+calc` text figures made Excel numbers and dates again (TableCells: a spilled table's, under
+Office.js). Knows nothing of severance but the result columns' kinds.
 """
 
 import datetime as dt
