@@ -11,8 +11,8 @@ from decimal import Decimal
 from ..cases import FIRST_YEAR, LAST_YEAR
 from ..excel.cells import DECIMAL_FORMAT, Role, wrapped_lines
 from ..rules.terms import PARAMETER_CLAUSES, Agreement, holiday_dates
-from .plan import (GREY, HEAD_FILL, INPUT_FILL, NAVY, Align, Edge, Look, SheetPlan, Slot, TOP, Typeface,
-                   column, span, text, typed)
+from .plan import (FOOTER, GREY, HEAD_FILL, INPUT_FILL, NAVY, Align, Edge, Look, Page, SheetPlan, Slot, TOP,
+                   Typeface, column, span, text, typed)
 
 SHEET = "Agreement"
 PARAMETER_MEANING = {
@@ -95,6 +95,10 @@ def agreement_sheet(agreement: Agreement) -> tuple[SheetPlan, dict[str, str]]:
         plan.heights[row] = 12 * wrapped_lines(words, CLAUSE_CHARS_PER_LINE) + 3
     refs["holiday_dates"] = "holiday_dates"
     _holiday_list(plan, agreement, top)
+    # The holiday list covers two centuries for the formulas: it does not print (the page
+    # says which calendar it is).
+    plan.print_area = span(TOP, column("A"), row, MEANING + 1)
+    plan.page = Page(landscape=True, letter=True, margins=(0.5, 0.5), footer=FOOTER, one_page=True)
     return plan, refs
 
 

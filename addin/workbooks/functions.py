@@ -1,6 +1,10 @@
 """The functions demo: the same case through the add-in's Excel functions (addin.udfs), each
 beside the native formula of the same figure, so a reader sees them agree; then a small case
-table through SEVERANCE_TABLE. Importing this module imports addin.udfs (and xlwings)."""
+table through SEVERANCE_TABLE. Importing this module imports addin.udfs (and xlwings).
+
+Every formula is written with its value: the native cells with the engine's figures, the
+function cells with what the functions return (called here, as Python), so the sheet reads
+right before the add-in is installed; Excel recalculates on opening."""
 
 from __future__ import annotations
 
@@ -17,11 +21,13 @@ from ..rules.terms import DEFAULT_AGREEMENT_ID, Agreement, builtin_agreements
 # column, in the functions' argument order) and of the columns their results spill. When udfs
 # holds its single argument table, change this import and nothing else.
 from ..udfs import BREAKDOWN_COLUMNS, COLUMN_OF, SCHEDULE_COLUMNS as UDF_SCHEDULE_COLUMNS
+from .. import udfs
 from .agreement import agreement_sheet
 from .calculator import schedule_rows
+from .example import Figures, engine_figures
 from .inputs import CASE_FORMATS, EXAMPLE, INPUT_LABELS, input_role, input_validation
-from .plan import (BARE, GREY, HEAD_FILL, INPUT_FILL, NAVY, ROLE_FORMATS, Align, Edge, Highlight, Look, Page,
-                   SheetPlan, Slot, TOP, Typeface, address, column, formula, letter, span, text, typed)
+from .plan import (BARE, FOOTER, GREY, HEAD_FILL, INPUT_FILL, NAVY, ROLE_FORMATS, Align, Edge, Highlight, Look,
+                   Page, SheetPlan, Slot, TOP, Typeface, address, column, formula, letter, span, text, typed)
 from .writer import write_book
 
 UDF_COLUMNS: Mapping[str, str] = COLUMN_OF
@@ -32,7 +38,8 @@ SHEET = "Functions"
 CONF_SHEET = "xlwings.conf"   # xlwings reads its settings from a sheet of this name
 CHECK_NOTE = "add-in not loaded"
 UDF_BLUE, ALERT = "1F4E79", "C00000"
-WIDTHS = dict(zip("ABCDEFGHIJKL", (2, 30, 17, 24, 14, 14, 58, 3, 16, 14, 18, 14)))
+# Column H parts the breakdown from its native figures, and holds a case-table column below.
+WIDTHS = dict(zip("ABCDEFGHIJKL", (2, 30, 17, 24, 14, 14, 58, 22, 16, 14, 18, 14)))
 FIRST, INPUT, ARGUMENT = column("B"), column("C"), column("D")
 # The bands span the breakdown (the one case) or the demo case table (the rest).
 LAST_OF_CASE, LAST = FIRST + len(BREAKDOWN_COLUMNS) - 1, FIRST + len(CASE_COLUMNS) - 1
@@ -64,12 +71,15 @@ def udf_look(bold: bool = False, **changes) -> Look:
     return Look(face=Typeface(9, bold=bold, color=UDF_BLUE), edge=Edge.RULE, **changes)
 
 
+AGREES = "agrees"
+
+
 def check(udf: str, native: str, money: bool = True, spilled_at: str | None = None) -> str:
     """A cell that says whether a function's result equals the native formula's (to the cent
     for money), or that the add-in is not loaded (its cell, or the spill at `spilled_at`, is an
     error)."""
     same = f"ROUND({udf}-{native},2)=0" if money else f"{udf}={native}"
-    return f'IF(ISERROR({spilled_at or udf}),"{CHECK_NOTE}",IF({same},"agrees","DIFFERS"))'
+    return f'IF(ISERROR({spilled_at or udf}),"{CHECK_NOTE}",IF({same},"{AGREES}","DIFFERS"))'
 
 
 def native_refs(cells: Mapping[str, str], agreement_refs: Mapping[str, str]) -> dict[str, str]:
@@ -91,21 +101,37 @@ def column_looks(columns: tuple[str, ...], roles: Mapping[str, Role], bold: bool
 
 
 def spilled(plan: SheetPlan, row: int, rows: int, columns: tuple[str, ...], roles: Mapping[str, Role],
-            call: str) -> str:
+            call: str, returned: list[list[object]]) -> str:
     """A function's spilled result as a legacy array formula over a fixed range: every Excel
     since 2007 fills it with the function's rows (Excel 365 would spill the same formula typed
-    into one cell). The header row is bold. Returns the range."""
-    ref = plan.array(row, FIRST, rows, len(columns), call, column_looks(columns, roles, bold=False))
+    into one cell), cached with the rows it `returned`. The header row is bold. Returns the range."""
+    ref = plan.array(row, FIRST, rows, len(columns), call, column_looks(columns, roles, bold=False),
+                     cached=returned)
     for k, look in column_looks(columns, roles, bold=True).items():
         plan.relook(row, FIRST + k, look)
     return ref
 
 
 class Case(NamedTuple):
-    """Where the one case's inputs are: refs for the native formulas, the functions' arguments."""
+    """Where the one case's inputs are: refs for the native formulas, the functions' arguments;
+    and, for the cached values, the arguments' values and the engine's figures."""
     refs: dict[str, str]
     args: str            # of SEVERANCE_TOTAL and SEVERANCE_BREAKDOWN
     schedule_args: str   # of SEVERANCE_SCHEDULE (the pay frequency too)
+    values: dict[str, object]
+    figures: Figures
+
+    def call(self, function, schedule: bool = False):
+        """What the add-in function returns for this case (its Python body, as Excel calls it)."""
+        names = [a for a in UDF_ARGUMENTS if schedule or a != "pay_frequency"]
+        return function(*(self.values[UDF_COLUMNS[a]] for a in names))
+
+
+def excel_argument(value: object) -> object:
+    """A cell's value as Excel hands it to a function: dates as datetimes, blanks as None."""
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return dt.datetime(value.year, value.month, value.day)
+    return value
 
 
 def _case(plan: SheetPlan, band: int, agreement: Agreement, agreement_refs: Mapping[str, str],
@@ -132,7 +158,9 @@ def _case(plan: SheetPlan, band: int, agreement: Agreement, agreement_refs: Mapp
     def arguments(names) -> str:
         return ",".join(address(rows[UDF_COLUMNS[a]], INPUT) for a in names)
     per_case = [a for a in UDF_ARGUMENTS if a != "pay_frequency"]   # the schedule's alone
-    return Case(refs, arguments(per_case), arguments(UDF_ARGUMENTS)), max(rows.values())
+    values = {name: excel_argument(example[name]) for name in rows}
+    figures = engine_figures([{k: v for k, v in example.items() if k != "agreement"}], agreement)[0]
+    return Case(refs, arguments(per_case), arguments(UDF_ARGUMENTS), values, figures), max(rows.values())
 
 
 def _headers(plan: SheetPlan, row: int, first: int, words: tuple[str, ...]) -> None:
@@ -148,11 +176,12 @@ def _total(plan: SheetPlan, band: int, case: Case, layout: dict) -> int:
     _headers(plan, band + 2, FIRST, ("figure", "function", "native formula", "check"))
     row = band + 3
     plan.put(row, FIRST, Slot(text("cash_total")))
-    udf = plan.put(row, FIRST + 1, Slot(formula(call, Role.MONEY),
+    udf = plan.put(row, FIRST + 1, Slot(formula(call, Role.MONEY, case.call(udfs.severance_total)),
                                         Look(face=Typeface(bold=True, color=UDF_BLUE))))
-    native = plan.put(row, FIRST + 2, Slot(formula(F.cash_total(case.refs), Role.MONEY), NATIVE))
+    native = plan.put(row, FIRST + 2, Slot(formula(F.cash_total(case.refs), Role.MONEY,
+                                                   case.figures.values["cash_total"]), NATIVE))
     layout["cash_total"] = native
-    plan.put(row, FIRST + 3, Slot(formula(check(udf, native)), CHECK))
+    plan.put(row, FIRST + 3, Slot(formula(check(udf, native), cached=AGREES), CHECK))
     plan.rule_below(row, FIRST, FIRST + 3)
     return row
 
@@ -166,7 +195,9 @@ def _breakdown(plan: SheetPlan, band: int, case: Case, layout: dict) -> int:
     first, width = band + 2, len(BREAKDOWN_COLUMNS)
     due = {**COMPONENT_DATES, "cash_total": "lump_sum_due_date", "total_value": None}
     rows = 1 + len(due) + 1   # the header, the figures, the status
-    spilled(plan, first, rows, BREAKDOWN_COLUMNS, {"amount": Role.MONEY, "due_date": Role.DATE}, call)
+    spilled(plan, first, rows, BREAKDOWN_COLUMNS, {"amount": Role.MONEY, "due_date": Role.DATE}, call,
+            case.call(udfs.severance_breakdown))
+    values = case.figures.values
     basis = FIRST + width - 1
     for r in range(first + 1, first + rows):
         plan.relook(r, basis, udf_look(wrap=True, vertical=Align.TOP))
@@ -175,15 +206,19 @@ def _breakdown(plan: SheetPlan, band: int, case: Case, layout: dict) -> int:
     _headers(plan, first, native, ("native amount", "native due date", "check"))
     for k, (key, date) in enumerate(due.items()):
         r = first + 1 + k
-        layout[f"breakdown {key}"] = plan.put(r, native, Slot(formula(case.refs[key], Role.MONEY), NATIVE))
+        layout[f"breakdown {key}"] = plan.put(r, native, Slot(formula(case.refs[key], Role.MONEY, values[key]),
+                                                               NATIVE))
         if date:
             layout[f"breakdown {key} due"] = plan.put(r, native + 1, Slot(formula(
-                f'IF({case.refs["eligible"]},{getattr(F, date)(case.refs)},"")', Role.DATE), NATIVE))
-        plan.put(r, native + 2, Slot(formula(check(address(r, amount_col), address(r, native))), CHECK))
+                f'IF({case.refs["eligible"]},{getattr(F, date)(case.refs)},"")', Role.DATE, values[date]), NATIVE))
+        plan.put(r, native + 2, Slot(formula(check(address(r, amount_col), address(r, native)), cached=AGREES),
+                                     CHECK))
     status = first + rows - 1
-    layout["breakdown status"] = plan.put(status, native, Slot(formula(F.status(case.refs)), NATIVE))
+    layout["breakdown status"] = plan.put(status, native, Slot(formula(F.status(case.refs), cached=values["status"]),
+                                                               NATIVE))
     label = address(status, FIRST + BREAKDOWN_COLUMNS.index("label"))
-    plan.put(status, native + 2, Slot(formula(check(label, address(status, native), money=False)), CHECK))
+    plan.put(status, native + 2, Slot(formula(check(label, address(status, native), money=False), cached=AGREES),
+                                      CHECK))
     return status
 
 
@@ -196,24 +231,27 @@ def _schedule(plan: SheetPlan, band: int, case: Case, agreement: Agreement, layo
     first = band + 2
     rows = 1 + 2 + schedule_rows(agreement)   # the header, two lump sums, the installments
     roles = {c: Role.DATE for c in UDF_SCHEDULE_COLUMNS if c.endswith("date")}
-    spilled(plan, first, rows, UDF_SCHEDULE_COLUMNS, {**roles, "amount": Role.MONEY}, call)
+    spilled(plan, first, rows, UDF_SCHEDULE_COLUMNS, {**roles, "amount": Role.MONEY}, call,
+            case.call(udfs.severance_schedule, schedule=True))
+    count = len(case.figures.payments)
     amount_col = FIRST + UDF_SCHEDULE_COLUMNS.index("amount")
     amounts = span(first + 1, amount_col, first + rows - 1, amount_col)
     label = FIRST + len(BREAKDOWN_COLUMNS) + 1
     figures = (("payments", F.payment_count({**case.refs, "installments": F.installments(case.refs)}),
-                Role.COUNT, f"COUNT({amounts})"),
-               ("sum of payments", case.refs["cash_total"], Role.MONEY, f'SUMIF({amounts},"<>#N/A")'))
-    for k, (words, expression, role, udf) in enumerate(figures):
+                Role.COUNT, f"COUNT({amounts})", count),
+               ("sum of payments", case.refs["cash_total"], Role.MONEY, f'SUMIF({amounts},"<>#N/A")',
+                case.figures.values["cash_total"]))
+    for k, (words, expression, role, udf, value) in enumerate(figures):
         r = first + k
         plan.put(r, label, Slot(text(words), HEAD))
-        native = plan.put(r, label + 1, Slot(formula(expression, role), NATIVE))
+        native = plan.put(r, label + 1, Slot(formula(expression, role, value), NATIVE))
         layout[f"schedule {words}"] = native
         plan.put(r, label + 2, Slot(formula(check(udf, native, role is Role.MONEY,
-                                                  spilled_at=address(first, FIRST))), CHECK))
+                                                  spilled_at=address(first, FIRST)), cached=AGREES), CHECK))
     return first + rows - 1
 
 
-def _table(plan: SheetPlan, band: int, agreement_refs, layout: dict) -> int:
+def _table(plan: SheetPlan, band: int, agreement: Agreement, agreement_refs, layout: dict) -> int:
     """SEVERANCE_TABLE over a small case table, then the same cases with native formulas;
     returns the last row."""
     plan.band(band, FIRST, LAST, "SEVERANCE_TABLE: a whole case table at once")
@@ -232,7 +270,10 @@ def _table(plan: SheetPlan, band: int, agreement_refs, layout: dict) -> int:
     first = last + 2
     roles = {**{c: Role.MONEY for c in MONEY_RESULTS}, **{c: Role.DATE for c in DATE_RESULTS},
              "bonus_proration": Role.FRACTION}
-    spilled(plan, first, 1 + len(DEMO_CASES), CALC_COLUMNS, roles, call)
+    table_cells = [list(CASE_COLUMNS)] + [[excel_argument(c.get(name)) for name in CASE_COLUMNS]
+                                          for c in DEMO_CASES]
+    spilled(plan, first, 1 + len(DEMO_CASES), CALC_COLUMNS, roles, call, udfs.severance_table(table_cells))
+    demo = engine_figures(DEMO_CASES, agreement)
     top = first + len(DEMO_CASES) + 2
     plan.put(top, FIRST, Slot(text("The same cases with native formulas"),
                               Look(face=Typeface(10, bold=True, color=NAVY))))
@@ -243,11 +284,13 @@ def _table(plan: SheetPlan, band: int, agreement_refs, layout: dict) -> int:
         r, source = top + 1 + n, head + n
         cells = {name: f"${letter(FIRST + k)}{source}" for k, name in enumerate(CASE_COLUMNS)}
         refs = native_refs(cells, agreement_refs)
-        plan.put(r, FIRST, Slot(formula(cells["employee_id"]), small_grey))
-        plan.put(r, FIRST + 1, Slot(formula(F.status(refs)), small_grey))
-        native = plan.put(r, FIRST + 2, Slot(formula(refs["cash_total"], Role.MONEY), small_grey))
-        plan.put(r, FIRST + 3, Slot(formula(refs["total_value"], Role.MONEY), small_grey))
-        plan.put(r, FIRST + 4, Slot(formula(check(address(first + n, cash), native)), CHECK))
+        values = demo[n - 1].values
+        plan.put(r, FIRST, Slot(formula(cells["employee_id"], cached=DEMO_CASES[n - 1]["employee_id"]), small_grey))
+        plan.put(r, FIRST + 1, Slot(formula(F.status(refs), cached=values["status"]), small_grey))
+        native = plan.put(r, FIRST + 2, Slot(formula(refs["cash_total"], Role.MONEY, values["cash_total"]),
+                                             small_grey))
+        plan.put(r, FIRST + 3, Slot(formula(refs["total_value"], Role.MONEY, values["total_value"]), small_grey))
+        plan.put(r, FIRST + 4, Slot(formula(check(address(first + n, cash), native), cached=AGREES), CHECK))
         plan.rule_below(r, FIRST, FIRST + 4)
         layout[f"table {n}"] = address(source, FIRST)
         layout[f"table {n} native"] = address(r, FIRST)
@@ -262,7 +305,9 @@ def plan_functions(agreement: Agreement) -> tuple[list[SheetPlan], dict[str, str
     """The Functions, Agreement and xlwings.conf sheets; and where the native-formula cells
     are (figure -> cell), for the test that holds them equal to the engine."""
     terms, agreement_refs = agreement_sheet(agreement)
-    plan = SheetPlan(SHEET, WIDTHS, grid_lines=False, page=Page(landscape=True))
+    # Printed at full size (no text under 8 pt), as many pages wide as the columns take.
+    plan = SheetPlan(SHEET, WIDTHS, grid_lines=False,
+                     page=Page(landscape=True, letter=True, margins=(0.4, 0.5), footer=FOOTER, fit_width=False))
     row = plan.stack(TOP, FIRST, (
         Slot(text("Severance functions"), Look(face=Typeface(18, bold=True, color=NAVY))),
         Slot(text("The add-in's Excel functions on one case and on a small case table, each beside the "
@@ -277,14 +322,16 @@ def plan_functions(agreement: Agreement) -> tuple[list[SheetPlan], dict[str, str
     row = _total(plan, row + 2, case, layout)
     row = _breakdown(plan, row + 2, case, layout)
     row = _schedule(plan, row + 2, case, agreement, layout)
-    _table(plan, row + 2, agreement_refs, layout)
+    last = _table(plan, row + 2, agreement, agreement_refs, layout)
+    plan.print_area = span(TOP, column("A"), last, column(max(WIDTHS)))
     plan.active_cell = layout[f"input {UDF_COLUMNS[UDF_ARGUMENTS[0]]}"]
     return [plan, terms, _xlwings_conf()], layout
 
 
 def _xlwings_conf() -> SheetPlan:
     """The settings the xlwings add-in reads for this workbook: key in A, value in B."""
-    conf = SheetPlan(CONF_SHEET, {"A": 16, "B": 14})
+    conf = SheetPlan(CONF_SHEET, {"A": 16, "B": 14}, print_area="A1:B1",
+                     page=Page(letter=True, footer=FOOTER))
     conf.put(TOP, column("A"), Slot(text("UDF Modules"), BARE))
     conf.put(TOP, column("B"), Slot(text("addin.udfs"), BARE))
     conf.put(TOP, column("D"), Slot(text("Settings the xlwings add-in reads for this workbook: the Python "

@@ -28,7 +28,7 @@ EXAMPLE = {
     "prior_year_bonus_paid": 60000,
     "monthly_benefits_cost": 1450,
     "pay_frequency": "semimonthly",
-    "consented_to_change": False,
+    "consented_to_change": None,   # blank: Good Reason only; shown blank, read as no consent
 }
 
 # (input message title, input message), one per case-table column; the message says what the

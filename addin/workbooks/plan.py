@@ -113,12 +113,43 @@ class Table(NamedTuple):
 
 
 class Page(NamedTuple):
-    """How a sheet prints."""
+    """How a sheet prints: one page wide (`one_page`: one page in all), `titles` the rows
+    repeated at the top of every page ("5:6"), the footer in the codes of Excel's page set-up
+    (&P page, &N pages, &F the file's name)."""
     landscape: bool = False
     letter: bool = False
     centered: bool = False
     margins: tuple[float, float] | None = None   # (left and right, top and bottom), inches
     footer: str | None = None
+    one_page: bool = False
+    titles: str | None = None
+    fit_width: bool = True   # False: printed at full size, as many pages wide as it takes
+
+
+# The footer of every printed page of the shipped workbooks: page N of M, the workbook's name.
+FOOTER = "&8Page &P of &N  |  &F"
+
+
+class ExcelError(NamedTuple):
+    """An error value a formula cell is cached with (#N/A past the rows a function returns)."""
+    code: str = "#N/A"
+
+
+class LineChart(NamedTuple):
+    """A line chart over ranges of its sheet: categories (x) and one series of values (y), the
+    series named by the cell `title_ref`; placed with its top left corner at `anchor`."""
+    title: str
+    categories: str
+    values: str
+    title_ref: str
+    anchor: str
+    y_title: str
+    x_title: str
+    y_format: str
+    width_cm: float = 16
+    height_cm: float = 7.5
+    cached_categories: tuple[object, ...] = ()   # the points, as the cells are cached
+    cached_values: tuple[float, ...] = ()
 
 
 TOP = 1   # a sheet's first row
@@ -128,8 +159,10 @@ def text(value: object, role: Role = Role.TEXT) -> Cell:
     return Cell(Kind.TEXT, "" if value is None else str(value), role)
 
 
-def formula(value: str, role: Role = Role.TEXT) -> Cell:
-    return Cell(Kind.FORMULA, value, role)
+def formula(value: str, role: Role = Role.TEXT, cached: object = None) -> Cell:
+    """A formula cell; `cached` is the value it is written with (what the engine computes for
+    it: a number, a date, text, true/false, "" for an empty text, or an ExcelError)."""
+    return Cell(Kind.FORMULA, value, role, cached)
 
 
 def typed(value: object, role: Role = Role.TEXT) -> Cell:
@@ -181,6 +214,9 @@ class SheetPlan:
     page: Page | None = None
     freeze: str | None = None
     active_cell: str | None = None
+    charts: list[LineChart] = field(default_factory=list)
+    hidden: bool = False
+    array_cached: dict[tuple[int, int], object] = field(default_factory=dict)  # cells an array fills
 
     def put(self, row: int, col: int, slot: Slot) -> str:
         """Place a slot; returns its address."""
@@ -211,13 +247,21 @@ class SheetPlan:
             self.relook(row, col, restyle(slot.look, edge=Edge.RULE))
 
     def array(self, row: int, col: int, rows: int, cols: int, formula_text: str,
-              looks: Mapping[int, Look], quiet: bool = True) -> str:
+              looks: Mapping[int, Look], quiet: bool = True,
+              cached: Sequence[Sequence[object]] | None = None) -> str:
         """An array formula over a fixed range, each column with its look (by offset); returns
-        the range. `quiet`: cells past the function's last row (#N/A) are written in white."""
+        the range. `quiet`: cells past the function's last row (#N/A) are written in white.
+        `cached`: the rows the function returns, written as the range's values (the cells past
+        them #N/A), as a spreadsheet saves an array it has calculated."""
         for r in range(row, row + rows):
             for c in range(col, col + cols):
                 self.put(r, c, Slot(BLANK, looks[c - col]))
-        self.put(row, col, Slot(formula(formula_text), looks[0], array=(rows, cols)))
+                if cached is not None:
+                    i, j = r - row, c - col
+                    value = cached[i][j] if i < len(cached) and j < len(cached[i]) else ExcelError()
+                    self.array_cached[(r, c)] = value
+        first = self.array_cached.get((row, col)) if cached is not None else None
+        self.put(row, col, Slot(formula(formula_text, cached=first), looks[0], array=(rows, cols)))
         ref = span(row, col, row + rows - 1, col + cols - 1)
         if quiet:
             self.highlights.append(Highlight(ref, f"ISNA({address(row, col)})", color=WHITE))

@@ -7,6 +7,10 @@ from pathlib import Path
 from typing import Sequence
 
 from openpyxl import Workbook
+from openpyxl.chart import LineChart as ExcelLineChart, Reference
+from openpyxl.chart.data_source import NumData, NumVal
+from openpyxl.chart.series import SeriesLabel
+from openpyxl.utils.datetime import to_excel
 from openpyxl.cell.cell import MergedCell
 from openpyxl.comments import Comment
 from openpyxl.formatting.rule import FormulaRule
@@ -21,8 +25,9 @@ from openpyxl.worksheet.table import Table as ExcelTable, TableColumn, TableStyl
 from ..excel.xlsx import clean_text, make_repeatable
 from ..results.output import atomic_path
 from ..excel.cells import Kind
-from .plan import (INPUT_EDGE, NAVY, ROLE_FORMATS, RULE, Edge, SheetPlan, Slot, Table, Typeface, Validation,
-                   address, span)
+from .cached import write_cached
+from .plan import (INPUT_EDGE, NAVY, ROLE_FORMATS, RULE, Edge, ExcelError, LineChart, SheetPlan, Slot, Table,
+                   Typeface, Validation, address, span)
 
 CREATOR = "severance add-in"
 
@@ -38,12 +43,20 @@ BORDERS = {
 
 
 def write_book(path: str | Path, plans: Sequence[SheetPlan]) -> None:
-    """A workbook of the planned sheets, in order, the first one active."""
+    """A workbook of the planned sheets, in order, the first one active; every formula cell
+    written with its cached value (addin.workbooks.cached), and recalculated when Excel opens it."""
     book = Workbook()
     book.remove(book.active)
     for plan in plans:
         write_sheet(book, plan)
-    save(book, path)
+    book.calculation.fullCalcOnLoad = True
+    save(book, path, cached={plan.title: cached_values(plan) for plan in plans})
+
+
+def cached_values(plan: SheetPlan) -> dict[str, object]:
+    """Address -> cached value of every formula cell of the plan that has one."""
+    return {address(row, col): slot.cell.cached for (row, col), slot in plan.slots.items()
+            if slot.cell.kind is Kind.FORMULA and slot.cell.cached is not None}
 
 
 def write_sheet(book: Workbook, plan: SheetPlan) -> None:
@@ -65,6 +78,8 @@ def write_sheet(book: Workbook, plan: SheetPlan) -> None:
             ws.merge_cells(span(row, col, row, col + slot.span - 1))
     for (row, col), slot in sorted(plan.slots.items()):
         _write_cell(ws, ws.cell(row, col), slot)
+        if (row, col) in plan.array_cached and not slot.array:
+            _array_value(ws.cell(row, col), plan.array_cached[(row, col)])
         if slot.name:
             define(book, slot.name, plan.title, address(row, col))
     for row, height in plan.heights.items():
@@ -118,6 +133,47 @@ def _write_cell(ws, target, slot: Slot) -> None:
         target.comment = Comment(slot.comment, CREATOR, width=260, height=110)
 
 
+def _array_value(target, value: object) -> None:
+    """A cell an array formula fills, holding the value the formula gave it (as Excel saves it)."""
+    if isinstance(value, ExcelError):
+        target.value = value.code
+        target.data_type = "e"
+    elif value != "":
+        target.value = value
+
+
+def _chart(spec: LineChart, ws) -> ExcelLineChart:
+    chart = ExcelLineChart()
+    chart.title = spec.title
+    chart.y_axis.title, chart.x_axis.title = spec.y_title, spec.x_title
+    chart.y_axis.number_format = spec.y_format
+    chart.x_axis.number_format = "mmm"
+    chart.x_axis.delete = chart.y_axis.delete = False
+    chart.legend = None
+    chart.width, chart.height = spec.width_cm, spec.height_cm
+    values = Reference(ws, range_string=f"{_quoted(ws.title)}!{spec.values}")
+    chart.add_data(values, titles_from_data=False)
+    chart.series[0].tx = SeriesLabel(v=spec.title)
+    chart.series[0].smooth = False
+    chart.set_categories(Reference(ws, range_string=f"{_quoted(ws.title)}!{spec.categories}"))
+    series = chart.series[0]
+    if spec.cached_values:
+        series.val.numRef.numCache = _points(spec.cached_values, "General")
+    if spec.cached_categories:
+        series.cat.numRef.numCache = _points([to_excel(d) for d in spec.cached_categories], "yyyy-mm-dd")
+    return chart
+
+
+def _points(values, number_format: str) -> NumData:
+    """A chart series' cached points (what a viewer draws without recalculating)."""
+    return NumData(formatCode=number_format, ptCount=len(values),
+                   pt=[NumVal(idx=k, v=float(v)) for k, v in enumerate(values)])
+
+
+def _quoted(title: str) -> str:
+    return quote_sheetname(title)
+
+
 def _font(face: Typeface) -> Font:
     return Font(name=face.name, size=face.size, bold=face.bold, italic=face.italic, color=face.color)
 
@@ -132,6 +188,10 @@ def _table(spec: Table) -> ExcelTable:
 def _sheet_settings(ws, plan: SheetPlan) -> None:
     for spec in plan.tables:
         ws.add_table(_table(spec))
+    for spec in plan.charts:
+        ws.add_chart(_chart(spec, ws), spec.anchor)
+    if plan.hidden:
+        ws.sheet_state = "hidden"
     if plan.freeze:
         ws.freeze_panes = plan.freeze
     if plan.protected:
@@ -145,9 +205,10 @@ def _sheet_settings(ws, plan: SheetPlan) -> None:
         ws.page_setup.orientation = "landscape" if page.landscape else "portrait"
         if page.letter:
             ws.page_setup.paperSize = ws.PAPERSIZE_LETTER
-        ws.page_setup.fitToWidth = 1
-        ws.page_setup.fitToHeight = 0
-        ws.sheet_properties.pageSetUpPr.fitToPage = True
+        if page.fit_width or page.one_page:
+            ws.page_setup.fitToWidth = 1
+            ws.page_setup.fitToHeight = 1 if page.one_page else 0
+            ws.sheet_properties.pageSetUpPr.fitToPage = True
         if page.centered:
             ws.print_options.horizontalCentered = True
         if page.margins:
@@ -155,6 +216,8 @@ def _sheet_settings(ws, plan: SheetPlan) -> None:
             ws.page_margins.top = ws.page_margins.bottom = page.margins[1]
         if page.footer:
             ws.oddFooter.center.text = page.footer
+        if page.titles:
+            ws.print_title_rows = page.titles
     if plan.active_cell:
         ws.sheet_view.selection[0].activeCell = plan.active_cell
         ws.sheet_view.selection[0].sqref = plan.active_cell
@@ -183,13 +246,17 @@ def validation(spec: Validation) -> DataValidation:
     return dv
 
 
-def save(book: Workbook, path: str | Path, active: int = 0) -> None:
-    """Save repeatably (fixed timestamps), through a temporary file."""
+def save(book: Workbook, path: str | Path, active: int = 0,
+         cached: dict[str, dict[str, object]] | None = None) -> None:
+    """Save repeatably (fixed timestamps), through a temporary file; `cached`: sheet -> cell ->
+    the value each formula cell is written with (every formula of those sheets needs one)."""
     book.active = active
     book.properties.creator = CREATOR
     book.properties.lastModifiedBy = CREATOR
     with atomic_path(path) as tmp:
         book.save(tmp)
+        if cached is not None:
+            write_cached(tmp, cached)
         make_repeatable(tmp)
 
 
