@@ -36,9 +36,9 @@ logger = logging.getLogger(__name__)
 
 # What `from addin.udfs import *` brings into an xlwings Lite main.py or an xlwings Server
 # custom-functions module: the functions, each registering itself there.
-__all__ = ["severance_total", "severance_net", "severance_breakdown", "severance_schedule", "severance_table",
-           "salary_continuation", "prorated_bonus", "unpaid_bonus", "benefits_continuation",
-           "bonus_proration", "severance_eligible"]
+__all__ = ["severance_total", "severance_net", "severance_breakdown", "severance_schedule",
+           "severance_table", "salary_continuation", "prorated_bonus", "unpaid_bonus",
+           "benefits_continuation", "bonus_proration", "severance_eligible"]
 
 # Which xlwings runtime registered these functions: "officejs" (xlwings Lite and xlwings Server,
 # XLWINGS_ON_SERVER=true), "com" (the Windows desktop add-in) or "python" (imported elsewhere:
