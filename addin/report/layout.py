@@ -28,6 +28,9 @@ from .summary import SummaryColumns, summary_sheets
 
 # The rows above a table's headers: title, counts, note (the Summary's logo adds one).
 TABLE_FIRST_ROW = 5
+# Every formula the report places that reads an agreement parameter: the Agreement sheet
+# defines a name for each parameter these declare (addin.excel.formulas.FORMULAS), no other.
+REPORT_FORMULAS = (*SUMMARY_FORMULAS, *SCHEDULE_FORMULAS)
 
 
 @dataclass(frozen=True)
@@ -60,7 +63,7 @@ def plan_report(cases: CaseTable, payouts: Payouts, agreements: Mapping[str, Agr
     counts = {s: int((status == s).sum()) for s in (PAID, NO_SEVERANCE, REJECTED)}
     used = agreements_used(cases, agreements, default_agreement)
     block = agreement_block(used, *report_years(cases, payouts),
-                            read=F.parameters_read((*SUMMARY_FORMULAS, *SCHEDULE_FORMULAS)))
+                            read=F.parameters_read(REPORT_FORMULAS))
     pay = payments(payouts)
 
     raw_columns = [c for c in cases.raw.columns if c != "source_row"]

@@ -32,7 +32,8 @@ from addin.results.output import OutputError
 from addin.report.writer import build_report, build_report_template, statement_file_names, write_plan
 from addin.report.columns import (COMPONENTS, LINE_ITEM_COLUMNS, SCHEDULE_COLUMNS, SUMMARY_INPUTS,
                                   SUMMARY_RESULTS)
-from addin.report.layout import plan_report
+from addin.excel import formulas as F
+from addin.report.layout import REPORT_FORMULAS, plan_report
 from addin.report.plan import header_label
 from addin.excel.styles import ROLES, default_styles, read_template
 from addin.excel.xlsx import logo_image
@@ -534,6 +535,9 @@ def test_formulas_only_use_excel_2007_functions_and_names_that_exist(sample, tmp
                         for name in re.findall(r"(?<![A-Za-z0-9_$!.'])([a-z_][a-z0-9_]*)(?![A-Za-z0-9_(!])", text):
                             assert name in names, (ws.title, cell.coordinate, name)
         assert used <= EXCEL_2007, used - EXCEL_2007
+        # The defined names are the parameters the placed formulas declare, no more, no fewer.
+        assert names - {"agreement_ids"} == set(F.parameters_read(REPORT_FORMULAS))
+        assert "minimum_base_salary" in names  # the live warnings column reads it
     assert "agreement_ids" in openpyxl.load_workbook(multi).defined_names
 
 
