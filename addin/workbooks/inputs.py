@@ -93,15 +93,18 @@ def input_validation(column: str, agreement_ids: tuple[str, ...] = ()) -> Valida
         return Validation("date", f"DATE({FIRST_YEAR},1,1)", f"A date between {FIRST_YEAR}-01-01 and "
                           f"{LAST_YEAR}-12-31.", title, prompt, operator="between",
                           formula2=f"DATE({LAST_YEAR},12,31)")
+    # The code lists warn rather than refuse: `severance calc` and the calculator read other
+    # spellings of a code ("Without Cause", "Semi-Monthly"; addin.cases.spelling) and yes/no.
     if column == "termination_reason":
-        return Validation("list", literal(",".join(REASONS)), f"One of {', '.join(REASONS)}.", title, prompt)
+        return Validation("list", literal(",".join(REASONS)), f"One of {', '.join(REASONS)} (any spelling of "
+                          "one, such as Without Cause, is read as it).", title, prompt, error_style="warning")
     if column == "pay_frequency":
         return Validation("list", literal(",".join(PAY_FREQUENCIES)),
-                          f"One of {', '.join(PAY_FREQUENCIES)}, or blank for the agreement's default.",
-                          title, prompt)
+                          f"One of {', '.join(PAY_FREQUENCIES)} (any spelling of one, such as Semi-Monthly), or "
+                          "blank for the agreement's default.", title, prompt, error_style="warning")
     if column == "consented_to_change":
-        return Validation("list", literal("TRUE,FALSE"), "TRUE or FALSE (blank reads as FALSE).", title,
-                          prompt)
+        return Validation("list", literal("TRUE,FALSE"), "TRUE or FALSE (yes, no, 1, 0; blank reads as FALSE).",
+                          title, prompt, error_style="warning")
     if column == "agreement":
         return Validation("list", literal(",".join(agreement_ids)),
                           "Not a built-in agreement: fine only if it is defined in the --terms file.",

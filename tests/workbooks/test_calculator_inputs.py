@@ -246,3 +246,18 @@ def test_whatif_month_equals_severance_calc_of_the_case_ended_that_day(typed_in)
 
 def _range(book, names, name) -> str:
     return names[name][1]
+
+
+def test_code_dropdowns_warn_rather_than_refuse_the_spellings_they_read(tmp_path):
+    """Typing "Without Cause" into the reason's dropdown cell is allowed (with a warning): the
+    calculator reads it, as `severance calc` does."""
+    path = tmp_path / "calculator.xlsx"
+    calculator.build_calculator(path)
+    book = openpyxl.load_workbook(path)
+    names = named(book)
+    styles = {}
+    for dv in book[calculator.SHEET].data_validations.dataValidation:
+        for key in ("termination_reason", "pay_frequency", "consented_to_change"):
+            if names[key][1] in str(dv.sqref).split():
+                styles[key] = dv.errorStyle
+    assert styles == dict.fromkeys(("termination_reason", "pay_frequency", "consented_to_change"), "warning")
