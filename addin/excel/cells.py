@@ -54,6 +54,7 @@ FRACTION_FORMAT = "0.000000"
 DECIMAL_FORMAT = "0.######"   # a decimal as typed: as many places as it has, up to six
 COUNT_FORMAT = "0"
 TEXT_FORMAT = "@"
+WHOLE_MONEY_FORMAT = "#,##0"  # amounts to the dollar, where cents are noise (a chart's axis)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -23,6 +23,7 @@ from openpyxl.styles import PatternFill
 from openpyxl.workbook.defined_name import DefinedName
 
 from ..cases import load_cases
+from ..excel.cells import WHOLE_MONEY_FORMAT
 from ..excel.styles import (ReportStyles, default_styles, read_template, require_defusedxml,
                             write_template)
 from ..excel.xlsx import (logo_image, make_repeatable, new_write_only_book, plan_cell,
@@ -235,7 +236,7 @@ def _finish(ws, sheet: SheetPlan, styles: ReportStyles) -> None:
         chart.title = c.title
         chart.legend = None
         chart.y_axis.title = c.y_title
-        chart.y_axis.numFmt = "#,##0"
+        chart.y_axis.numFmt = WHOLE_MONEY_FORMAT
         chart.y_axis.delete = False
         chart.x_axis.delete = False
         chart.width, chart.height = 18, 8

@@ -2,7 +2,7 @@
 
 These pin the text-level promises (Excel 2007 functions only, every reference supplied by the
 caller, the report cells' shape); that the formulas give the engine's figures is proved by
-recalculating whole reports in LibreOffice (tests/report/test_report.py).
+recalculating whole reports in LibreOffice (tests/report).
 """
 
 import re
