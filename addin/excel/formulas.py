@@ -17,7 +17,6 @@ from __future__ import annotations
 from typing import Callable, Iterable, Mapping, NamedTuple
 
 Refs = Mapping[str, str]
-MAX_TEXT = 32_767  # Excel's characters per cell
 
 
 def cents(ref: str) -> str:
@@ -335,7 +334,7 @@ def warnings_with_notes(r: Refs) -> str:
     notes = r["input_notes"]
     parts = [f'IF({condition},"; "&{words},"")' for condition, words in _warning_parts(r)]
     parts.append(f'IF({notes}="","","; "&{notes})')
-    return f'MID({"&".join(parts)},3,{MAX_TEXT})'
+    return f'MID({"&".join(parts)},3,{CELL_CHARACTERS})'
 
 
 # ---------------------------------------------------------------------------------------------

@@ -20,9 +20,9 @@ import pandas as pd
 from openpyxl.utils import get_column_letter
 
 from ..excel.cells import LINE_HEIGHT, Cell, Kind, Role, wrapped_lines
+from ..excel.formulas import CELL_CHARACTERS
 
 MAX_SHEET_ROWS = 1_048_576      # Excel's rows per sheet
-MAX_TEXT = 32_767               # Excel's characters per cell
 MAX_SHEET_TITLE = 31
 
 Row = list  # of Cell or None
@@ -33,7 +33,7 @@ Row = list  # of Cell or None
 
 def text(value: object, role: Role = Role.TEXT) -> Cell | None:
     """A text cell (None for empty text: an empty cell); never a formula, whatever it reads."""
-    value = str(value)[:MAX_TEXT]
+    value = str(value)[:CELL_CHARACTERS]
     return Cell(Kind.TEXT, value, role) if value else None
 
 
