@@ -89,6 +89,8 @@ def plan_cell(ws, cell: Cell, style_array) -> WriteOnlyCell:
 def register_styles(book: Workbook, ws, styles: Mapping[str, object]) -> tuple[dict, dict]:
     """Each named style (font, fill, border, alignment, number_format) registered once in the
     book: (name -> style array for openpyxl cells, name -> the style's index for row XML)."""
+    if not callable(getattr(getattr(book, "_cell_styles", None), "add", None)):
+        raise OpenpyxlInternalsError("Workbook._cell_styles.add is missing: install openpyxl>=3.1,<3.2")
     arrays, ids = {}, {}
     for name, style in styles.items():
         proto = WriteOnlyCell(ws)
