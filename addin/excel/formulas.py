@@ -581,3 +581,92 @@ def joined_nonblank(parts: Iterable[str], separator: str = "; ") -> str:
     """Text cells joined by `separator`, the blank ones left out."""
     glued = "&".join(f'IF({p}="","",{text(separator)}&{p})' for p in parts)
     return f"MID({glued},{len(separator) + 1},{CELL_CHARACTERS})"
+
+
+# Month names, as the case reader's date parser (dateutil) knows them: the abbreviation, the
+# full name, and "sept".
+MONTH_WORDS = (("jan", "january"), ("feb", "february"), ("mar", "march"), ("apr", "april"), ("may", "may"),
+               ("jun", "june"), ("jul", "july"), ("aug", "august"), ("sep", "september", "sept"),
+               ("oct", "october"), ("nov", "november"), ("dec", "december"))
+ORDINAL_SUFFIXES = ("st", "nd", "rd", "th")
+
+
+def words_of_date(ref: str) -> str:
+    """A text date in lower case, its commas, hyphens, points and slashes read as spaces, the
+    spaces single ("" for a non-text)."""
+    spaced = f"LOWER({ref})"
+    for sep in (",", "-", ".", "/"):
+        spaced = f'SUBSTITUTE({spaced},{text(sep)}," ")'
+    return f'IF(ISTEXT({ref}),TRIM({spaced}),"")'
+
+
+def word_before(ref: str) -> str:
+    """The word before the first space ("" when there is no space)."""
+    return f'IFERROR(LEFT({ref},FIND(" ",{ref})-1),"")'
+
+
+def words_after(ref: str) -> str:
+    """The words after the first space ("" when there is no space)."""
+    return f'IFERROR(MID({ref},FIND(" ",{ref})+1,99),"")'
+
+
+def month_of_word(word: str) -> str:
+    """The month a word names (1-12; 0 for a word that names none)."""
+    out = "0"
+    for month in range(len(MONTH_WORDS), 0, -1):
+        names = MONTH_WORDS[month - 1]
+        test = "OR(" + ",".join(f"{word}={text(n)}" for n in names) + ")"
+        out = f"IF({test},{month},{out})"
+    return out
+
+
+def without_ordinal(word: str) -> str:
+    """A day word without its ordinal suffix ("1st" -> "1")."""
+    suffix = "OR(" + ",".join(f"RIGHT({word},2)={text(s)}" for s in ORDINAL_SUFFIXES) + ")"
+    return f"IF(AND(LEN({word})>2,{suffix}),LEFT({word},LEN({word})-2),{word})"
+
+
+def month_word_position(months: tuple[str, str, str]) -> str:
+    """Which of three words names the month (1-3; 0 for none), from their month_of_word cells."""
+    m1, m2, m3 = months
+    return f"IF({m1}>0,1,IF({m2}>0,2,IF({m3}>0,3,0)))"
+
+
+def other_word(position: str, words: tuple[str, str, str], second: bool) -> str:
+    """The first (or `second`) of the two words that are not the month word."""
+    w1, w2, w3 = words
+    return f"CHOOSE({position},{w3},{w3},{w2})" if second else f"CHOOSE({position},{w2},{w1},{w1})"
+
+
+def date_of_month_words(words: tuple[str, str, str], months: tuple[str, str, str],
+                        others: tuple[str, str], days: tuple[str, str], first_year: int, last_year: int) -> str:
+    """The day of a date written with a month name in three words (July 1 2002, 1 July 2002,
+    2002 July 1st): exactly one word a month, of the two other words (`others`; `days`: each
+    without an ordinal suffix) one a four-digit year and one a day; "" for anything else."""
+    w1, w2, w3 = words
+    m1, m2, m3 = months
+    month = f"MAX({m1},{m2},{m3})"
+
+    def year_day(year: str, day: str) -> str:
+        return (f"IF(AND({only_digits(year)},LEN({year})=4,{only_digits(day)},LEN({day})<=2),"
+                f"AND(VALUE({year})>={first_year},VALUE({year})<={last_year}),FALSE)")
+
+    def made(year: str, day: str) -> str:
+        return (f'IF({real_day(f"VALUE({year})", month, f"VALUE({day})")},'
+                f'DATE(VALUE({year}),{month},VALUE({day})),"")')
+    single = f"(({m1}>0)+({m2}>0)+({m3}>0)=1)"
+    (one, two), (one_day, two_day) = others, days
+    return (f'IF(OR({w3}="",ISNUMBER(FIND(" ",{w3})),NOT({single})),"",'
+            f'IF({year_day(one, two_day)},{made(one, two_day)},'
+            f'IF({year_day(two, one_day)},{made(two, one_day)},"")))')
+
+
+WEEKDAY_WORDS = ("mon", "monday", "tue", "tuesday", "wed", "wednesday", "thu", "thursday", "fri", "friday",
+                 "sat", "saturday", "sun", "sunday")
+
+
+def without_weekday(words: str) -> str:
+    """words_of_date without a leading weekday name (the reader's parser passes over it)."""
+    first = word_before(words)
+    test = "OR(" + ",".join(f"{first}={text(w)}" for w in WEEKDAY_WORDS) + ")"
+    return f"IF({test},{words_after(words)},{words})"

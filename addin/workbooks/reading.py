@@ -58,9 +58,29 @@ def _date(s: _Sheet, key: str, example: object, day: object) -> None:
     rest = s.put("date_fields_2_3", F.field_after(part), none)
     p2 = s.put("date_field_2", F.field_before(rest), none)
     p3 = s.put("date_field_3", F.field_after(rest), none)
-    from_text = s.put("date_from_text", F.date_of_fields(p1, p2, p3, FIRST_YEAR, LAST_YEAR), none)
-    read = s.put(f"read_{key}", F.date_of(key, texted, from_text, clock, FIRST_YEAR, LAST_YEAR), day)
+    from_fields = s.put("date_from_fields", F.date_of_fields(p1, p2, p3, FIRST_YEAR, LAST_YEAR), none)
+    from_words = _month_words(s, key, none)
+    from_text = s.put("date_from_text", f"IF(AND(ISNUMBER({from_fields}),OR({clock}=\"\",ISNUMBER(TIMEVALUE({clock})))),"
+                                         f"{from_fields},{from_words})", none)
+    read = s.put(f"read_{key}", F.date_of(key, texted, from_text, '""', FIRST_YEAR, LAST_YEAR), day)
     s.put(f"problem_{key}", F.date_problem(key, read, (p1, p2, p3), FIRST_YEAR, LAST_YEAR), "")
+
+
+def _month_words(s: _Sheet, key: str, none: str) -> str:
+    """The steps of a date written with a month name (July 1, 2002); returns the last one's name."""
+    spaced = s.put("date_words_spaced", F.words_of_date(key), none)
+    words = s.put("date_words", F.without_weekday(spaced), none)
+    w1 = s.put("date_word_1", F.word_before(words), none)
+    rest = s.put("date_words_2_3", F.words_after(words), none)
+    w2 = s.put("date_word_2", F.word_before(rest), none)
+    w3 = s.put("date_word_3", F.words_after(rest), none)
+    months = tuple(s.put(f"date_word_{k}_month", F.month_of_word(w), 0) for k, w in enumerate((w1, w2, w3), 1))
+    position = s.put("date_month_word", F.month_word_position(months), 0)
+    others = tuple(s.put(f"date_other_word_{k}", f'IFERROR({F.other_word(position, (w1, w2, w3), k == 2)},"")', none)
+                   for k in (1, 2))
+    days = tuple(s.put(f"date_other_day_{k}", F.without_ordinal(w), none) for k, w in enumerate(others, 1))
+    return s.put("date_from_words", F.date_of_month_words((w1, w2, w3), months, others, days, FIRST_YEAR,
+                                                          LAST_YEAR), none)
 
 
 def _code(s: _Sheet, key: str, example: object, codes, read_value: str, default: str | None) -> None:
