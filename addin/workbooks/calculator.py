@@ -35,7 +35,7 @@ OUTPUTS = ("salary_continuation", "prorated_bonus", "unpaid_bonus", "benefits_co
 LABEL, VALUE, NAME, HELP, NOTE = (column(c) for c in "BCDEF")
 # Narrow enough that the sheet prints on one Letter page with no text under 8 pt.
 WIDTHS = dict(zip("ABCDEFG", (1, 29, 15, 24, 11, 40, 1)))
-CLAUSE_CHARS_PER_LINE = 62
+CLAUSE_CHARS_PER_LINE = 66
 OK = "inputs_ok"   # every input reads (addin.workbooks.reading)
 PAID_FILL, NONE_FILL, ALERT = "E2EFDA", "FCE4D6", "C00000"
 STATUS_FILLS = (("paid", PAID_FILL), ("no_severance", NONE_FILL), ("incomplete", "FFF2CC"),

@@ -109,7 +109,7 @@ def _flag(s: _Sheet, key: str, example: object, value: bool) -> None:
 
 def reading_sheet(example: Mapping[str, object], figures: Figures, labels: Mapping[str, str]) -> SheetPlan:
     """The Reading sheet over the calculator's named input cells."""
-    plan = SheetPlan(SHEET, {"A": 2, "B": 30, "C": 40}, hidden=True)
+    plan = SheetPlan(SHEET, {"A": 2, "B": 30, "C": 40}, hidden=True, protected=True)
     plan.put(TOP, NAME, Slot(text("How the calculator reads its inputs"), Look(face=Typeface(12, bold=True))))
     plan.put(TOP + 1, NAME, Slot(text("As `severance calc` reads a case table's cells. Each name is used by "
                                       "the Calculator's formulas."), Look(face=Typeface(9, italic=True))))

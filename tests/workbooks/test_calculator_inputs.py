@@ -8,6 +8,7 @@ total equals `severance calc` of the case ended on that day."""
 from __future__ import annotations
 
 import datetime as dt
+import random
 import subprocess
 import sys
 
@@ -15,6 +16,8 @@ import openpyxl
 import pandas as pd
 import pytest
 
+from addin.rules.calendar import PAY_FREQUENCIES
+from addin.rules.case import REASONS
 from addin.workbooks import calculator, inputs
 from addin.workbooks.example import month_starts
 from tests.support.recalc import recalculate_all
@@ -87,6 +90,26 @@ ODD_INPUTS = [
     ("early termination, no bonus declared", dict(termination_date=dt.date(2003, 2, 14),
                                                    prior_year_bonus_declared=None)),
 ]
+
+
+def spellings(seed: int = 7) -> list[tuple[str, dict]]:
+    """Each reason and pay frequency spelled as an HR system might: letter case at random, its
+    underscore a space, hyphen, slash, full stop or nothing, spaces around it (the characters the
+    calculator drops are formulas.SPELLING_DROPPED; the reader drops any punctuation)."""
+    rng = random.Random(seed)
+    out = []
+    for column, codes in (("termination_reason", REASONS), ("pay_frequency", PAY_FREQUENCIES)):
+        for code in codes:
+            word = "".join(c.upper() if rng.random() < 0.5 else c for c in code)
+            word = word.replace("_", rng.choice([" ", "-", "/", ".", "", " - "]))
+            cut = {"semimonthly": 4, "biweekly": 2}.get(code)   # Semi-Monthly, Bi Weekly
+            if cut:
+                word = word[:cut] + rng.choice(["-", " ", "_"]) + word[cut:]
+            out.append((f"{column} spelled {word!r}", {column: f" {word} " if rng.random() < 0.5 else word}))
+    return out
+
+
+ODD_INPUTS += spellings()
 MONEY = ("salary_continuation", "prorated_bonus", "unpaid_bonus", "benefits_continuation", "cash_total",
          "total_value", "installment_amount", "last_installment_amount")
 DATES = ("lump_sum_due_date", "continuation_end_date", "benefits_end_date")
