@@ -19,6 +19,7 @@ import shutil
 import tempfile
 import zipfile
 from decimal import Decimal
+from numbers import Integral
 from pathlib import Path
 from typing import Callable, Iterable, Mapping
 from xml.sax.saxutils import quoteattr
@@ -72,10 +73,28 @@ def value_cell(ws, value: object, number_format: str | None = None) -> WriteOnly
 _DATA_TYPES = {Kind.NUMBER: "n", Kind.DATE: "d", Kind.BOOL: "b", Kind.FORMULA: "f"}
 
 
+def cached_value_xml(value: object) -> tuple[str, str]:
+    """(the t attribute, the <v> text) of a formula cell's cached value, typed as a spreadsheet
+    caches it: text (t="str"), true/false (t="b"), a number, a date (as its serial)."""
+    if isinstance(value, str):
+        value = _TEXT_UNSAFE.sub("\ufffd", value)
+        return ' t="str"', value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;") \
+            .replace("\r", "&#13;")
+    if isinstance(value, bool):
+        return ' t="b"', "1" if value else "0"
+    if isinstance(value, (dt.date, dt.datetime)):
+        return "", str(to_excel(value))
+    if isinstance(value, float):
+        return "", repr(float(value))  # numpy's float64 too, as a plain number
+    if isinstance(value, (Integral, Decimal)):
+        return "", str(int(value)) if isinstance(value, Integral) else str(value)
+    raise TypeError(f"a formula cell cannot be cached with {value!r}")
+
+
 def plan_cell(ws, cell: Cell, style_array) -> WriteOnlyCell:
-    """An openpyxl cell of a planned Cell, sharing the role's registered style array."""
-    if cell.cached is not None:
-        raise ValueError("the write-only writers do not write cached formula values")
+    """An openpyxl cell of a planned Cell, sharing the role's registered style array. openpyxl
+    writes a formula without a value: the cached values are the fast row writer's
+    (stream_rows); this is the reference its cells are held to."""
     if cell.kind is Kind.TEXT:
         out = text_cell(ws, cell.value)  # user text: never a formula, whatever it starts with
     else:
@@ -182,11 +201,13 @@ def _row_xml_writer(ws, style_ids: Mapping[str, int], write: Callable[[str], Non
                     .replace("\r", "&#13;")
                 xml.append(f'{head} t="inlineStr"><is><t{space}>{value}</t></is></c>')
             elif kind is formula:
-                if cached is not None:
-                    raise ValueError("the write-only writers do not write cached formula values")
                 value = value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;") \
                     .replace("\r", "&#13;")
-                xml.append(f"{head}><f>{value}</f></c>")
+                if cached is None:
+                    xml.append(f"{head}><f>{value}</f></c>")
+                else:
+                    kind_attr, shown = cached_value_xml(cached)
+                    xml.append(f"{head}{kind_attr}><f>{value}</f><v>{shown}</v></c>")
             elif kind is number:
                 xml.append(f'{head} t="n"><v>{value}</v></c>')
             elif kind is date:

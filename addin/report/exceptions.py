@@ -18,7 +18,9 @@ NOTE = ("Every rejected input row, with its cells as read and every reason; fix 
 
 
 def exception_sheets(cases: CaseTable, raw_columns: Sequence[str], pages: Pages,
-                     rejected_rows: np.ndarray, counts_formula: str) -> list[SheetPlan]:
+                     rejected_rows: np.ndarray, counts_formula: str,
+                     counted: str | None = None) -> list[SheetPlan]:
+    """`counted`: what the counts formula gives (addin.report.values.counts_text)."""
     names = ("source_row", *raw_columns, "reason_count", "reasons")
     head = header(names)
     widths = {get_column_letter(i + 1): width(c, Role.TEXT) for i, c in enumerate(names)}
@@ -28,7 +30,7 @@ def exception_sheets(cases: CaseTable, raw_columns: Sequence[str], pages: Pages,
         ks = [int(rejected_rows[i]) for i in pages.rows_on(page)]
 
         def rows(ks=ks):
-            yield from header_block("Exceptions", NOTE, counts_formula, False)
+            yield from header_block("Exceptions", NOTE, counts_formula, False, counted)
             yield head
             for k in ks:
                 raw = cases.raw.iloc[k]

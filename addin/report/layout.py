@@ -17,6 +17,8 @@ from ..rules.engine import NO_SEVERANCE, PAID, REJECTED, Payouts
 from ..rules.payments import payments
 from ..rules.terms import DEFAULT_AGREEMENT_ID, Agreement
 from .agreement import agreement_block, report_years
+from .delayed_schedule import delayed_schedule_sheets
+from .extras import ReportOptions, extra_sheets, report_payments
 from .columns import SUMMARY_RESULTS
 from .exceptions import exception_sheets
 from .line_items import line_item_sheets
@@ -25,6 +27,7 @@ from .schedule import FORMULAS as SCHEDULE_FORMULAS
 from .schedule import schedule_sheets
 from .summary import CHART_ROWS, FORMULAS as SUMMARY_FORMULAS
 from .summary import SummaryColumns, summary_sheets
+from .values import counts_text
 
 # The rows above a table's headers: title, counts, note (the Summary's logo adds one).
 TABLE_FIRST_ROW = 5
@@ -57,14 +60,15 @@ def agreements_used(cases: CaseTable, agreements: Mapping[str, Agreement],
 
 def plan_report(cases: CaseTable, payouts: Payouts, agreements: Mapping[str, Agreement], *,
                 source: str = "", default_agreement: str = DEFAULT_AGREEMENT_ID,
-                max_rows: int = MAX_SHEET_ROWS, logo: bool = False) -> tuple[ReportPlan, ReportCounts]:
+                max_rows: int = MAX_SHEET_ROWS, logo: bool = False,
+                options: ReportOptions | None = None) -> tuple[ReportPlan, ReportCounts]:
     n = len(cases)
     status = payouts.status
     counts = {s: int((status == s).sum()) for s in (PAID, NO_SEVERANCE, REJECTED)}
     used = agreements_used(cases, agreements, default_agreement)
     block = agreement_block(used, *report_years(cases, payouts),
                             read=F.parameters_read(REPORT_FORMULAS))
-    pay = payments(payouts)
+    pay, payroll = report_payments(cases, payouts, options)  # the 409A delay applied if asked
 
     raw_columns = [c for c in cases.raw.columns if c != "source_row"]
     extra = [c for c in raw_columns if c and c not in CASE_COLUMNS and c not in SUMMARY_RESULTS
@@ -85,8 +89,11 @@ def plan_report(cases: CaseTable, payouts: Payouts, agreements: Mapping[str, Agr
     sheets: list[SheetPlan] = [
         *summary_sheets(cases, payouts, columns, summary, block, counts_formula, note, logo, header_row),
         *line_item_sheets(cases, payouts, agreements, columns, summary, items, paid_rows),
-        *schedule_sheets(cases, pay, columns, summary, schedule, block),
-        *exception_sheets(cases, raw_columns, exceptions, rejected_rows, counts_formula),
+        *(schedule_sheets(cases, pay, columns, summary, schedule, block) if payroll is None else
+          delayed_schedule_sheets(cases, payroll, columns, summary, schedule, block)),
+        *exception_sheets(cases, raw_columns, exceptions, rejected_rows, counts_formula,
+                          counts_text(payouts)),
+        *(extra_sheets(cases, payouts, pay, columns, summary, schedule, options, payroll) if options else ()),
         block.plan,
     ]
     report_counts = ReportCounts(n, counts[PAID], counts[NO_SEVERANCE], counts[REJECTED],

@@ -17,10 +17,21 @@ from ..rules.terms import Agreement
 from .columns import LINE_ITEM_COLUMNS, width
 from .plan import Pages, SheetPlan, formula, header, header_block, header_height, quote, text
 from .summary import SummaryColumns
+from .values import amounts, serials
 
 NOTE = ("One row per clause (i)-(iv) of each paid case: the amount is the Summary's cell, the "
         "basis says how the engine computed it.")
 _ROLES = {"amount": Role.MONEY, "due_date": Role.DATE}
+
+
+def amount_value(item: LineItem) -> object:
+    """A line item's amount as its formula cell is cached (a number)."""
+    return amounts(np.array([int(item.amount * 100)]))[0]
+
+
+def due_value(item: LineItem) -> object:
+    """A line item's date as its formula cell is cached (a date serial, "" for none)."""
+    return serials(np.array([item.due_date or "NaT"], dtype="datetime64[D]"))[0]
 
 
 def line_item_sheets(cases: CaseTable, payouts: Payouts, agreements: Mapping[str, Agreement],
@@ -53,9 +64,10 @@ def line_item_sheets(cases: CaseTable, payouts: Payouts, agreements: Mapping[str
                     text(cases.employee_name[k]),
                     text(item.clause), text(item.component), text(item.label),
                     text(item.basis),
-                    formula(F.shown(f"{prefix}${letters[item.component]}{row}"), Role.MONEY),
+                    formula(F.shown(f"{prefix}${letters[item.component]}{row}"), Role.MONEY,
+                            amount_value(item)),
                     formula(F.shown(f"{prefix}${letters[COMPONENT_DATES[item.component]]}{row}"),
-                            Role.DATE),
+                            Role.DATE, due_value(item)),
                 ]
 
         header_row = pages.first_row - 1

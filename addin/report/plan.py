@@ -49,9 +49,10 @@ def flag(value: bool, role: Role = Role.INPUT_TEXT) -> Cell:
     return Cell(Kind.BOOL, bool(value), role)
 
 
-def formula(value: str, role: Role) -> Cell:
-    """A formula cell (text without the leading "=", from addin.excel.formulas)."""
-    return Cell(Kind.FORMULA, value, role)
+def formula(value: str, role: Role, cached: object = None) -> Cell:
+    """A formula cell (text without the leading "=", from addin.excel.formulas), written with
+    `cached`, the value the engine gives it (addin.report.values)."""
+    return Cell(Kind.FORMULA, value, role, cached)
 
 
 def header_label(name: str) -> str:
@@ -64,11 +65,13 @@ def header(names: Iterable[str]) -> Row:
     return [text(header_label(n) or "(unnamed column)", Role.HEADER) for n in names]
 
 
-def header_block(title: str, note: str, counts_formula: str | None, logo: bool) -> list[Row]:
-    """The rows above a table: (the logo's row,) the title, the live counts, a note."""
+def header_block(title: str, note: str, counts_formula: str | None, logo: bool,
+                 counted: str | None = None) -> list[Row]:
+    """The rows above a table: (the logo's row,) the title, the live counts (cached with
+    `counted`), a note."""
     rows: list[Row] = [[]] if logo else []
     rows.append([text(title, Role.TITLE)])
-    rows.append([formula(counts_formula, Role.NOTE)] if counts_formula else [])
+    rows.append([formula(counts_formula, Role.NOTE, counted)] if counts_formula else [])
     rows.append([text(note, Role.NOTE)])
     return rows
 

@@ -15,6 +15,7 @@ from .agreement import AgreementBlock
 from .columns import SCHEDULE_COLUMNS, width
 from .plan import Pages, Row, SheetPlan, header, header_block, header_height, quote, text
 from .summary import SummaryColumns, summary_refs
+from .values import schedule_values
 
 NOTE = ("Every payment: nominal_date is the regular payday or the due date; payment_date is the "
         "business day on or before it (weekends and the agreement's holidays).")
@@ -38,9 +39,11 @@ def schedule_templates(refs: Mapping[str, str]) -> dict[str, FormulaTemplate]:
 
 
 def schedule_row(templates: Mapping[str, FormulaTemplate], employee: Cell | None, component: str,
-                 clause: str, holes: Mapping[str, str]) -> Row:
+                 clause: str, holes: Mapping[str, str],
+                 cached: tuple[object, object, object] = (None, None, None)) -> Row:
     """One payment: installment j of (i), or (j == 0) the lump sum of `component`; `holes`
-    fills the templates: j, own (this row's number) and the case's (row, on the Summary)."""
+    fills the templates: j, own (this row's number) and the case's (row, on the Summary);
+    `cached`: its nominal date, payment date and amount (addin.report.values.schedule_values)."""
     j = int(holes["j"])
     if j:
         nominal = templates["installment_date"].fill_map(holes)
@@ -51,8 +54,9 @@ def schedule_row(templates: Mapping[str, FormulaTemplate], employee: Cell | None
     payment_date = templates["payment_date"].fill_map(holes)
     # Cells made directly, not through plan.formula: this runs once per payment (millions).
     return [employee, label(component), label(clause), Cell(Kind.NUMBER, j, Role.COUNT) if j else None,
-            Cell(Kind.FORMULA, nominal, Role.DATE), Cell(Kind.FORMULA, payment_date, Role.DATE),
-            Cell(Kind.FORMULA, amount, Role.MONEY)]
+            Cell(Kind.FORMULA, nominal, Role.DATE, cached[0]),
+            Cell(Kind.FORMULA, payment_date, Role.DATE, cached[1]),
+            Cell(Kind.FORMULA, amount, Role.MONEY, cached[2])]
 
 
 @lru_cache(maxsize=64)
@@ -76,6 +80,8 @@ def schedule_sheets(cases: CaseTable, pay: Mapping, columns: SummaryColumns, sum
     widths = schedule_widths()
     case, component, clause = pay["case"], pay["component"], pay["clause"]
     installment = pay["installment"]
+    values = schedule_values(pay)
+    nominal, paid_on, amount = values["nominal_date"], values["payment_date"], values["amount"]
     plans = []
     for page, title in enumerate(pages.titles):
         ps = pages.rows_on(page)
@@ -93,7 +99,8 @@ def schedule_sheets(cases: CaseTable, pay: Mapping, columns: SummaryColumns, sum
                 if t is None:
                     t = per_sheet[sheet] = {n: v.partial(sheet=quote(sheet)) for n, v in templates.items()}
                 holes = {"row": str(row), "j": str(int(installment[p])), "own": str(pages.first_row + offset)}
-                yield schedule_row(t, employee, component[p], clause[p], holes)
+                yield schedule_row(t, employee, component[p], clause[p], holes,
+                                   (nominal[p], paid_on[p], amount[p]))
 
         header_row = pages.first_row - 1
         plans.append(SheetPlan(title=title, rows=rows(), row_count=len(ps) + header_row,

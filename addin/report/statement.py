@@ -19,7 +19,9 @@ from .columns import COMPONENTS, RESULT_ROLES, SCHEDULE_COLUMNS, SUMMARY_INPUTS
 from .plan import ReportPlan, Row, SheetPlan, formula, header, header_label, quote, text
 from .schedule import FORMULAS as SCHEDULE_FORMULAS
 from .schedule import schedule_row, schedule_templates
+from .line_items import amount_value, due_value
 from .summary import input_cells
+from .values import schedule_values, summary_values
 
 STATEMENT_INPUTS = ("employee_id", "employee_name", "agreement", "termination_date",
                     "termination_reason", "base_salary", "prior_year_bonus_declared",
@@ -57,8 +59,11 @@ class StatementRows:
 
 
 def plan_statement(cases: CaseTable, payouts: Payouts, agreements: Mapping[str, Agreement],
-                   k: int, *, logo: bool = False, pay: dict | None = None) -> ReportPlan:
-    """The statement of case k; `pay` is rules.payments.payments(payouts), computed once per batch."""
+                   k: int, *, logo: bool = False, pay: dict | None = None,
+                   values: Mapping[str, np.ndarray] | None = None) -> ReportPlan:
+    """The statement of case k; `pay` is rules.payments.payments(payouts) and `values`
+    addin.report.values.summary_values(cases, payouts), computed once per batch."""
+    values = summary_values(cases, payouts) if values is None else values
     agreement = agreements[cases.agreement[k]]
     block = agreement_block([agreement], *case_years(cases, payouts, k),
                             read=F.parameters_read(FORMULAS))
@@ -79,15 +84,17 @@ def plan_statement(cases: CaseTable, payouts: Payouts, agreements: Mapping[str, 
     for item in line_items(cases, payouts, k, agreement):
         rows.append([text(item.component), text(item.clause), text(item.label),
                      text(item.basis, Role.LONG_TEXT),
-                     formula(F.CALC_CELLS[item.component](refs), Role.MONEY),
-                     formula(F.shown(refs[COMPONENT_DATES[item.component]]), Role.DATE)])
+                     formula(F.CALC_CELLS[item.component](refs), Role.MONEY, amount_value(item)),
+                     formula(F.shown(refs[COMPONENT_DATES[item.component]]), Role.DATE,
+                             due_value(item))])
     for name, clauses, label in TOTALS:
         rows.append([text(name), text(clauses), text(label), None,
-                     formula(F.CALC_CELLS[name](refs), Role.TOTAL)])
+                     formula(F.CALC_CELLS[name](refs), Role.TOTAL, values[name][k])])
     rows.append([])
     rows.append(header(("figure", "value")))
     for name in STATEMENT_FIGURES:
-        rows.append([text(header_label(name)), formula(F.CALC_CELLS[name](refs), RESULT_ROLES[name])])
+        rows.append([text(header_label(name)), formula(F.CALC_CELLS[name](refs), RESULT_ROLES[name],
+                                                       values[name][k])])
     statement = SheetPlan(title="Statement", rows=rows, row_count=len(rows),
                           widths={"A": 26, "B": 24, "C": 30, "D": 70, "E": 14, "F": 12}, logo=logo)
     schedule = _schedule_sheet(cases, k, payments(payouts) if pay is None else pay,
@@ -106,9 +113,13 @@ def _schedule_sheet(cases: CaseTable, k: int, pay: Mapping, refs: Mapping[str, s
         header(SCHEDULE_COLUMNS),
     ]
     employee = text(cases.employee_id[k])
-    for offset, p in enumerate(range(int(lo), int(hi))):
-        holes = {"j": int(pay["installment"][p]), "own": SCHEDULE_FIRST_ROW + offset}
-        rows.append(schedule_row(templates, employee, pay["component"][p], pay["clause"][p], holes))
+    mine = {key: value[lo:hi] for key, value in pay.items()}
+    cached = schedule_values(mine)
+    for offset in range(int(hi - lo)):
+        holes = {"j": int(mine["installment"][offset]), "own": SCHEDULE_FIRST_ROW + offset}
+        rows.append(schedule_row(templates, employee, mine["component"][offset], mine["clause"][offset],
+                                 holes, (cached["nominal_date"][offset], cached["payment_date"][offset],
+                                         cached["amount"][offset])))
     return SheetPlan(title="Payment schedule", rows=rows, row_count=len(rows),
                      widths={"A": 12, "B": 22, "C": 8, "D": 8, "E": 11, "F": 11, "G": 14},
                      freeze="A5")

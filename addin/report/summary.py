@@ -17,6 +17,7 @@ from .columns import (COMPONENTS, INPUT_MONEY, RESULT_ROLES, SUMMARY_INPUTS, SUM
                       TOTALLED_RESULTS, width)
 from .plan import (ChartPlan, Pages, Row, RowMark, SheetPlan, as_date, date, flag, formula,
                    header, header_block, header_height, number, raw_text, text)
+from .values import counts_text, summary_values, total_values
 
 # The formula of each computed Summary column (the others are the case table's cells).
 COLUMN_FORMULAS = {**{name: F.CALC_CELLS[name] for name in SUMMARY_RESULTS if name in F.CALC_CELLS},
@@ -47,6 +48,8 @@ def summary_sheets(cases: CaseTable, payouts: Payouts, columns: SummaryColumns, 
                    block: AgreementBlock, counts_formula: str, note: str, logo: bool,
                    header_row: int) -> list[SheetPlan]:
     refs = summary_refs(columns, block)
+    values = summary_values(cases, payouts)
+    counted = counts_text(payouts)
     templates = {name: FormulaTemplate(build(refs)) for name, build in COLUMN_FORMULAS.items()}
     roles = {**{c: Role.INPUT_TEXT for c in SUMMARY_INPUTS}, "source_row": Role.COUNT,
              "termination_date": Role.INPUT_DATE, **{c: Role.INPUT_MONEY for c in INPUT_MONEY},
@@ -67,12 +70,13 @@ def summary_sheets(cases: CaseTable, payouts: Payouts, columns: SummaryColumns, 
 
         def rows(ks=ks, last_page=last_page, page=page, title=title):
             yield from header_block("Severance payouts" + (f" (continued, {title})" if page else ""),
-                                    note, counts_formula, logo)
+                                    note, counts_formula, logo, counted)
             yield head
             for k in ks:
-                yield summary_row(cases, payouts, k, columns, templates, pages.first_row + k - ks.start)
+                yield summary_row(cases, payouts, k, columns, templates, pages.first_row + k - ks.start,
+                                  values)
             if last_page:
-                yield totals(columns, pages)
+                yield totals(columns, pages, total_values(payouts, TOTALLED_RESULTS))
 
         status = letters["status"]
         marks = [RowMark(f"A{pages.first_row}:{last_letter}{last_row}",
@@ -92,20 +96,23 @@ def summary_sheets(cases: CaseTable, payouts: Payouts, columns: SummaryColumns, 
     return plans
 
 
-def totals(columns: SummaryColumns, pages: Pages) -> Row:
-    """The totals row: each amount of TOTALLED_RESULTS summed over every Summary page."""
+def totals(columns: SummaryColumns, pages: Pages, cached: Mapping[str, object]) -> Row:
+    """The totals row: each amount of TOTALLED_RESULTS summed over every Summary page
+    (`cached`: the sums, as the engine's payouts give them)."""
     out: Row = [None] * len(columns.names)
     out[1] = text("Total", Role.TOTAL)
     for name in TOTALLED_RESULTS:
         ranges = [pages.data_range(p, columns.letter[name]) for p in range(len(pages.titles))]
-        out[columns.names.index(name)] = formula(F.total(ranges), Role.TOTAL)
+        out[columns.names.index(name)] = formula(F.total(ranges), Role.TOTAL, cached[name])
     return out
 
 
 def summary_row(cases: CaseTable, payouts: Payouts, k: int, columns: SummaryColumns,
-                templates: Mapping[str, FormulaTemplate], row: int) -> Row:
-    """Case k's Summary row: a valid case's typed inputs and formulas; a rejected case's cells
-    as read (text) with its reasons."""
+                templates: Mapping[str, FormulaTemplate], row: int,
+                values: Mapping[str, object]) -> Row:
+    """Case k's Summary row: a valid case's typed inputs and formulas (cached with `values`,
+    from addin.report.values.summary_values); a rejected case's cells as read (text) with its
+    reasons."""
     out: Row = [number(int(cases.source_row[k]), Role.COUNT)]
     if payouts.status[k] != REJECTED:
         out += input_cells(cases, k)
@@ -114,7 +121,8 @@ def summary_row(cases: CaseTable, payouts: Payouts, k: int, columns: SummaryColu
             if name == "input_notes":
                 out.append(text(notes, RESULT_ROLES[name]))
             else:
-                out.append(Cell(Kind.FORMULA, templates[name].fill_map(holes), RESULT_ROLES[name]))
+                out.append(Cell(Kind.FORMULA, templates[name].fill_map(holes), RESULT_ROLES[name],
+                                values[name][k]))
     else:
         raw = cases.raw.iloc[k]
         for name in SUMMARY_INPUTS[1:]:

@@ -36,6 +36,7 @@ from ..rules.terms import DEFAULT_AGREEMENT_ID, Agreement, load_agreements
 from .layout import ReportCounts, plan_report
 from .plan import MAX_SHEET_ROWS, ReportPlan, SheetPlan
 from .statement import plan_statement
+from .values import summary_values
 
 __all__ = ["build_report", "write_statements", "build_report_template", "add_subcommand",
            "MAX_SHEET_ROWS"]
@@ -71,10 +72,12 @@ def write_statements(cases: CaseTable, payouts: Payouts, agreements: Mapping[str
     paid = [int(k) for k in payouts.eligible.nonzero()[0]]
     names = statement_file_names([str(cases.employee_id[k]) for k in paid])
     pay = payments(payouts)
+    values = summary_values(cases, payouts)
     written = []
     bar = _progress(len(paid), progress, "statements")
     for k, name in zip(paid, names):
-        plan = plan_statement(cases, payouts, agreements, k, logo=styles.logo is not None, pay=pay)
+        plan = plan_statement(cases, payouts, agreements, k, logo=styles.logo is not None, pay=pay,
+                              values=values)
         path = folder / name
         with atomic_path(path, refuse) as tmp:
             write_plan(plan, tmp, styles)

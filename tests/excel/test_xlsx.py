@@ -54,3 +54,23 @@ def test_a_sheet_whose_rows_were_not_spliced_is_an_error(tmp_path):
     book.create_sheet("Rows")
     with pytest.raises(xlsx.OpenpyxlInternalsError, match="every sheet"):
         xlsx.save_spliced(book, tmp_path / "book.xlsx", {"/no/such/part.xml": str(tmp_path / "r")})
+
+
+def test_formula_cells_are_written_with_their_typed_cached_values(tmp_path):
+    book = xlsx.new_write_only_book()
+    ws = book.create_sheet("Rows")
+    arrays, ids = xlsx.register_styles(book, ws, default_styles().roles)
+    rows = tmp_path / "rows.xml"
+    cached = [12.5, 7, dt.date(2002, 2, 8), "paid <&>", "", True, None]
+    with open(rows, "w", encoding="utf-8") as out:
+        part = xlsx.stream_rows(ws, ids, out.write)
+        ws.append([Cell(Kind.FORMULA, f"{n}+0", Role.TEXT, value) for n, value in enumerate(cached)])
+    path = tmp_path / "book.xlsx"
+    xlsx.save_spliced(book, path, {part: str(rows)})
+    values = [c.value for c in openpyxl.load_workbook(path, data_only=True)["Rows"][1]]
+    assert values[:6] == [12.5, 7, 37295, "paid <&>", None, True]  # a date as its serial
+    assert values[6] is None  # no cached value: none written
+    formulas = [c.value for c in openpyxl.load_workbook(path)["Rows"][1]]
+    assert formulas == [f"={n}+0" for n in range(len(cached))]
+    with pytest.raises(TypeError, match="cannot be cached"):
+        xlsx.cached_value_xml(object())
