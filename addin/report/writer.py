@@ -34,7 +34,10 @@ from ..rules.engine import Payouts, compute
 from ..rules.payments import payments
 from ..rules.terms import DEFAULT_AGREEMENT_ID, Agreement, load_agreements
 from .layout import ReportCounts, plan_report
+from .options import add_finance_arguments, report_options
 from .plan import MAX_SHEET_ROWS, ReportPlan, SheetPlan
+from .extras import ReportOptions
+from .sheet_charts import add_charts
 from .statement import plan_statement
 from .values import summary_values
 
@@ -45,13 +48,15 @@ __all__ = ["build_report", "write_statements", "build_report_template", "add_sub
 def build_report(cases: CaseTable, payouts: Payouts, agreements: Mapping[str, Agreement],
                  out: str | Path, *, source: str = "", styles: ReportStyles | None = None,
                  refuse: tuple = (), max_rows: int = MAX_SHEET_ROWS, progress: bool = False,
-                 default_agreement: str = DEFAULT_AGREEMENT_ID) -> ReportCounts:
-    """Write the payout workbook to OUT (atomically: a temporary file renamed into place)."""
+                 default_agreement: str = DEFAULT_AGREEMENT_ID,
+                 options: ReportOptions | None = None) -> ReportCounts:
+    """Write the payout workbook to OUT (atomically: a temporary file renamed into place);
+    `options`: the optional payroll and finance sheets (addin.report.extras)."""
     styles = styles or default_styles()
     _check_out(out)
     plan, counts = plan_report(cases, payouts, agreements, source=source,
                                default_agreement=default_agreement, max_rows=max_rows,
-                               logo=styles.logo is not None)
+                               logo=styles.logo is not None, options=options or ReportOptions())
     with atomic_path(out, refuse) as tmp:
         write_plan(plan, tmp, styles, progress=progress)
     return counts
@@ -223,6 +228,7 @@ def _marking_fill(fill: PatternFill) -> PatternFill:
 
 
 def _finish(ws, sheet: SheetPlan, styles: ReportStyles) -> None:
+    add_charts(ws, sheet)
     if sheet.autofilter:
         ws.auto_filter.ref = sheet.autofilter
     if sheet.print_title_rows:
@@ -262,14 +268,20 @@ def _run(args) -> int:
     styles = read_template(args.template) if args.template else default_styles()
     cases = load_cases(args.cases, agreements, case_map=args.map, sheet=args.sheet, date_order=args.date_order)
     payouts = compute(cases, agreements)
+    options = report_options(args, cases)
     counts = build_report(cases, payouts, agreements, args.out, source=Path(args.cases).name,
-                          styles=styles, refuse=refuse, progress=True)
+                          styles=styles, refuse=refuse, progress=True, options=options)
     message = (f"{counts.input_rows} input rows: {counts.paid} paid, {counts.no_severance} no "
                f"severance, {counts.rejected} rejected; {counts.payments} payments -> {args.out}")
     if args.per_employee:
         written = write_statements(cases, payouts, agreements, args.per_employee, styles=styles,
                                    refuse=refuse, progress=True)
         message += f"; {len(written)} statements -> {args.per_employee}"
+    if args.plots:
+        from ..finance import write_plots
+        pictures = write_plots(Path(args.plots), cases, payouts, agreements, Path(args.cases).name,
+                               args.group, args.whatif_case)
+        message += f"; {len(pictures)} pictures -> {args.plots}"
     print(message, file=sys.stderr)
     return 0
 
@@ -284,4 +296,5 @@ def add_subcommand(subparsers, common) -> None:
                    help="also write one statement workbook per paid employee into DIR")
     p.add_argument("--template", metavar="XLSX",
                    help="style template (see workbooks/report_template.xlsx)")
+    add_finance_arguments(p)
     p.set_defaults(run=_run)

@@ -96,7 +96,10 @@ def _code(s: _Sheet, key: str, example: object, codes, read_value: str, default:
 def _money(s: _Sheet, key: str, example: object, amount: float) -> None:
     none = _only_typed(example, key)
     cleaned = s.put(f"text_{key}", f'IF(ISTEXT({key}),{F.amount_text(key)},"")', none)
-    read = s.put(f"read_{key}", f"IF({F.blank_input(key)},0,{F.amount_of(key, cleaned)})", amount)
+    typed_amount = s.put(f"amount_{key}", F.amount_of(key, cleaned), "" if example is None else amount)
+    # To the cent, half away from zero, as the reader rounds (ROUND reads 1450.005 as typed).
+    read = s.put(f"read_{key}", f'IF({F.blank_input(key)},0,IF(ISNUMBER({typed_amount}),ROUND({typed_amount},2),""))',
+                 amount)
     s.put(f"problem_{key}", F.amount_problem(key, read, MAX_CENTS, positive=key == "base_salary"), "")
 
 
