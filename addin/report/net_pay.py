@@ -1,0 +1,184 @@
+"""The Net pay (estimate) sheet: every cash payment of the Payment schedule with its withholding
+ESTIMATE as live formulas over the payment's amount and date (the schedule's cells) and a block
+of tax parameters on the sheet (one row per tax year, each figure's source below it).
+
+The formulas mirror addin.rules.withholding: payments in payment-date order within each case;
+the wages of the year before each payment run down a column per case and year (from the case's
+ytd_wages / ytd_supplemental_wages in the termination year, from 0 in later years); each tax is
+rounded once to the cent. The cached values are addin.results.payroll's figures. Benefits
+continuation (iv) is not a cash payment and withholds nothing.
+"""
+
+from __future__ import annotations
+
+from typing import Mapping
+
+import numpy as np
+from openpyxl.utils import get_column_letter
+
+from ..excel import formulas as F
+from ..excel.cells import Cell, Kind, Role
+from ..results.payroll import BENEFITS_NOTE, ESTIMATE, Payroll, missing_table_text
+from ..rules.case import CaseTable
+from ..rules.money import cents_to_decimal
+from ..rules.tax import MONEY_FIGURES, RATE_FIGURES, RATE_SCALE, TaxYear, builtin_tax_years
+from ..rules.withholding import payment_order, year_of
+from .columns import SCHEDULE_COLUMNS
+from .plan import Pages, Row, SheetPlan, number, quote, text
+from .summary import SummaryColumns
+
+TITLE = "Net pay (estimate)"
+NOTE = ("An ESTIMATE of each payment's withholding (federal supplemental flat/mandatory rate, "
+        "Social Security, Medicare, Additional Medicare, state) and net pay: formulas over the "
+        "Payment schedule and the tax parameters above the payments. " + BENEFITS_NOTE.capitalize() + ".")
+TAX_FIGURES = (*RATE_FIGURES, *(f for f in MONEY_FIGURES if f != "compensation_limit_401a17"))
+INPUTS = ("ytd_wages", "ytd_supplemental_wages", "state_withholding_rate")
+TAXES = ("federal_withholding", "social_security", "medicare", "additional_medicare", "state_withholding",
+         "net_amount", "employer_social_security", "employer_medicare")
+COLUMNS = ("employee_id", "component", "clause", "payment_date", "amount", "tax_year", "tax_table_row",
+           *INPUTS, "wages_before", "supplemental_before", *TAXES, "note")
+L = {name: get_column_letter(i + 1) for i, name in enumerate(COLUMNS)}
+_S = {name: get_column_letter(i + 1) for i, name in enumerate(SCHEDULE_COLUMNS)}
+BUILDS = {"federal_withholding": F.federal_withholding, "social_security": F.social_security,
+          "medicare": F.medicare, "additional_medicare": F.additional_medicare,
+          "state_withholding": F.state_withholding, "net_amount": F.net_amount,
+          "employer_social_security": F.employer_social_security, "employer_medicare": F.employer_medicare}
+
+
+def _money(cents) -> object:
+    return cents_to_decimal(int(cents))
+
+
+def wants_net_pay(cases: CaseTable, withholding: bool) -> bool:
+    """The sheet is made when asked, or when the case table has a payroll column."""
+    from ..cases.columns import PAYROLL_COLUMNS
+    return withholding or any(c in cases.raw.columns for c in PAYROLL_COLUMNS)
+
+
+def _parameter_rows(tax_years: Mapping[int, TaxYear]) -> list[Row]:
+    rows: list[Row] = [[text("tax_year", Role.HEADER), *(text(f, Role.HEADER) for f in TAX_FIGURES)]]
+    for year in sorted(tax_years):
+        t = tax_years[year]
+        rows.append([number(year, Role.COUNT), *(
+            number(getattr(t, f), Role.FRACTION if f in RATE_FIGURES else Role.INPUT_MONEY) for f in TAX_FIGURES)])
+    rows.append([text("tax_year", Role.HEADER), text("sources of the year's figures", Role.HEADER)])
+    for year in sorted(tax_years):
+        t = tax_years[year]
+        sources = "; ".join(f"{f}: {t.sources[f].publication} <{t.sources[f].url}>"
+                            for f in TAX_FIGURES if f in t.sources)
+        rows.append([number(year, Role.COUNT), text(sources or t.file, Role.NOTE)])
+    return rows
+
+
+def net_pay_sheet(cases: CaseTable, payroll: Payroll, columns: SummaryColumns, summary: Pages,
+                  schedule: Pages, tax_years: Mapping[int, TaxYear] | None = None) -> SheetPlan:
+    """`schedule`: the Payment schedule pages of payroll.schedule (the delay applied if asked)."""
+    tax_years = builtin_tax_years() if tax_years is None else tax_years
+    s, w, inputs = payroll.schedule, payroll.withholding, payroll.inputs
+    order = payment_order(np.asarray(s["case"]), np.asarray(s["payment_date"], dtype="datetime64[D]"))
+    params = _parameter_rows(tax_years)
+    n_years = len(tax_years)
+    first_param = 5
+    last_param = first_param + max(n_years, 1) - 1
+    header_row = 3 + len(params) + 2
+    first = header_row + 1
+    n = len(order)
+    figure_range = {f: f"${get_column_letter(i + 2)}${first_param}:${get_column_letter(i + 2)}${last_param}"
+                    for i, f in enumerate(TAX_FIGURES)}
+    years_range = f"$A${first_param}:$A${last_param}"
+    before = _running(s, order, cases, inputs)
+
+    def payment_row(i: int, r: int, case_first: int, same_case: bool) -> Row:
+        p = int(order[i])
+        k = int(s["case"][p])
+        sheet, srow = schedule.locate(p)
+        ps = quote(sheet) + "!"
+        sum_sheet, sum_row = summary.locate(k)
+        term = f"{quote(sum_sheet)}!${columns.letter['termination_date']}{sum_row}"
+        has = bool(w.has_table[p])
+        year = f"${L['tax_year']}{r}"
+        row: Row = [text(cases.employee_id[k]), text(s["component"][p]), text(s["clause"][p]),
+                    Cell(Kind.FORMULA, f"{ps}${_S['payment_date']}{srow}", Role.DATE,
+                         s["payment_date"][p].astype(object)),
+                    Cell(Kind.FORMULA, f"{ps}${_S['amount']}{srow}", Role.MONEY, _money(s["amount"][p])),
+                    Cell(Kind.FORMULA, f"YEAR(${L['payment_date']}{r})", Role.COUNT, int(w.year[p])),
+                    Cell(Kind.FORMULA, F.tax_table_row(year, years_range), Role.COUNT,
+                         (sorted(tax_years).index(int(w.year[p])) + 1) if has else None)]
+        if not same_case:
+            row += [number(_money(inputs.ytd_wages[k]), Role.INPUT_MONEY),
+                    number(_money(inputs.ytd_supplemental_wages[k]), Role.INPUT_MONEY),
+                    number(cents_to_decimal(int(inputs.state_rate_ppm[k])) / 10000, Role.FRACTION)
+                    if inputs.state_rate_given[k] else None]
+        else:
+            row += [None, None, None]
+        for name, ytd in (("wages_before", "ytd_wages"), ("supplemental_before", "ytd_supplemental_wages")):
+            start = F.year_to_date_start(year, term, f"${L[ytd]}${case_first}")
+            f = (F.running_before(f"{year}=${L['tax_year']}{r - 1}", f"${L[name]}{r - 1}", f"${L['amount']}{r - 1}",
+                                  start) if same_case else start)
+            row.append(Cell(Kind.FORMULA, f, Role.MONEY, _money(before[name][i])))
+        refs = {"amount": f"${L['amount']}{r}", "table": f"${L['tax_table_row']}{r}",
+                "wages_before": f"${L['wages_before']}{r}", "supplemental_before": f"${L['supplemental_before']}{r}",
+                "state_withholding_rate": f"${L['state_withholding_rate']}${case_first}",
+                **{f: F.tax_figure(figure_range[f], f"${L['tax_table_row']}{r}") for f in TAX_FIGURES},
+                **{t: f"${L[t]}{r}" for t in TAXES}}
+        for name in TAXES:
+            shown = has and (name != "state_withholding" or bool(w.state_given[p]))
+            row.append(Cell(Kind.FORMULA, BUILDS[name](refs), Role.MONEY,
+                            _money(getattr(w, name)[p]) if shown else None))
+        note = ESTIMATE if has else f"{missing_table_text((int(w.year[p]),))}: no estimate"
+        row.append(text(note, Role.NOTE))
+        return row
+
+    def rows():
+        yield [text(TITLE, Role.TITLE)]
+        yield [text(NOTE, Role.NOTE)]
+        yield [text("Tax parameters by year (edit a figure here and every estimate follows):", Role.NOTE)]
+        yield from params
+        yield []
+        yield [text(c, Role.HEADER) for c in COLUMNS]
+        last_case, case_first = -1, first
+        for i in range(n):
+            r = first + i
+            k = int(s["case"][order[i]])
+            same = k == last_case
+            if not same:
+                last_case, case_first = k, r
+            yield payment_row(i, r, case_first, same)
+        total: Row = [text("Total (estimate)", Role.TOTAL)] + [None] * (len(COLUMNS) - 1)
+        last = max(first + n - 1, first)
+        for name in ("amount", *TAXES):
+            c = L[name]
+            cached = _money(np.sum(s["amount"])) if name == "amount" else _money(
+                np.sum(np.where(w.has_table, getattr(w, name), 0)))
+            total[COLUMNS.index(name)] = Cell(Kind.FORMULA, f"SUM({c}{first}:{c}{last})", Role.TOTAL, cached)
+        yield total
+
+    widths = {L[c]: 14 for c in COLUMNS}
+    widths.update({L["employee_id"]: 12, L["component"]: 22, L["clause"]: 8, L["tax_year"]: 9,
+                   L["tax_table_row"]: 9, L["note"]: 30})
+    return SheetPlan(title=TITLE, rows=rows(), row_count=first + n, widths=widths,
+                     freeze=f"B{first}", header_row=header_row, header_height=45,
+                     autofilter=f"A{header_row}:{L['note']}{max(first + n - 1, first)}",
+                     print_title_rows=f"{header_row}:{header_row}", wide=True)
+
+
+def _running(s: Mapping, order: np.ndarray, cases: CaseTable, inputs) -> dict[str, np.ndarray]:
+    """Per payment in `order`: the year's wages and supplemental wages before it (cents)."""
+    case = np.asarray(s["case"])[order]
+    paid = np.asarray(s["payment_date"], dtype="datetime64[D]")[order]
+    amount = np.asarray(s["amount"], dtype=np.int64)[order]
+    year = year_of(paid)
+    term_year = year_of(cases.termination_date)[case]
+    out = {"wages_before": np.zeros(len(order), dtype=np.int64),
+           "supplemental_before": np.zeros(len(order), dtype=np.int64)}
+    for i in range(len(order)):
+        if i and case[i] == case[i - 1] and year[i] == year[i - 1]:
+            for name in out:
+                out[name][i] = out[name][i - 1] + amount[i - 1]
+        elif year[i] == term_year[i]:
+            out["wages_before"][i] = inputs.ytd_wages[case[i]]
+            out["supplemental_before"][i] = inputs.ytd_supplemental_wages[case[i]]
+    return out
+
+
+__all__ = ["net_pay_sheet", "wants_net_pay", "RATE_SCALE"]
