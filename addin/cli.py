@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 from typing import Sequence
 
 from . import finance, report, workbooks
 from .cases import CaseFileError, DateOrder, How, describe, load_cases
 from .results import payroll
-from .results.output import OutputError, write_table
+from .results.csv_text import write_csv
+from .results.output import OutputError, atomic_path, write_table
 from .results.tables import calc_frame, schedule_frame
 from .rules.engine import compute
 from .rules.terms import TermsError, load_agreements
@@ -23,9 +25,19 @@ def _write_results(args, table, sheet: str) -> int:
     agreements = load_agreements(args.terms)
     cases = load_cases(args.cases, agreements, **case_options(args))
     payouts = compute(cases, agreements)
-    write_table(table(cases, payouts), args.out, refuse=(args.cases,), sheet=sheet)
+    write_results(table(cases, payouts), args.out, refuse=(args.cases,), sheet=sheet)
     say_reading(cases)
     return _summary(args, payouts)
+
+
+def write_results(frame, out, refuse, sheet: str) -> None:
+    """A result table to OUT: CSV by Arrow's string kernels (a million rows in about a second),
+    every other format by write_table."""
+    if out is not None and Path(out).suffix.lower() == ".csv":
+        with atomic_path(out, refuse) as tmp, open(tmp, "wb") as stream:
+            write_csv(frame, stream)
+    else:
+        write_table(frame, out, refuse=refuse, sheet=sheet)
 
 
 def _calc(args) -> int:

@@ -4,26 +4,41 @@ other word is rejected, naming the map entry that would accept it."""
 
 from __future__ import annotations
 
-from typing import Sequence
+from typing import NamedTuple, Sequence
 
 import numpy as np
-import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
+from .errors import Problems
 from .mapping import Applied, CaseMap, How
 from .spelling import spelling_key
+from .text import is_blank
 
 TRUE_WORDS = {"true", "t", "yes", "y", "1", "1.0"}
 FALSE_WORDS = {"false", "f", "no", "n", "0", "0.0", ""}
 
 
-def read_codes(text: pd.Series, column: str, codes: Sequence[str], case_map: CaseMap,
-               errors: list[list[tuple[str, str]]] | None,
-               known_words: str = "") -> tuple[pd.Series, tuple[Applied, ...]]:
+class Coded(NamedTuple):
+    """A code column read: each cell's code as text, its index in the codes (-1: blank or not
+    a code), and every spelling or map entry applied."""
+    text: np.ndarray
+    index: np.ndarray
+    applied: tuple[Applied, ...]
+    distinct: np.ndarray     # each distinct cell's code as text
+    where: np.ndarray        # each cell's distinct cell
+
+
+def read_codes(text: pa.Array, column: str, codes: Sequence[str], case_map: CaseMap,
+               errors: Problems | None, known_words: str = "") -> Coded:
     """Each cell as its code ('' stays ''; a cell that is no code stays as written, with a
     message); and every spelling or map entry applied, with its rows. Work is per distinct cell."""
-    values, uniques = pd.factorize(text.to_numpy(dtype=object))
+    encoded = pc.dictionary_encode(text)
+    values = encoded.indices.to_numpy(zero_copy_only=False).astype(np.intp)
+    uniques = encoded.dictionary.to_pylist()
     counts = np.bincount(values, minlength=len(uniques)) if len(values) else np.zeros(0, dtype=np.int64)
     by_key = {spelling_key(c): c for c in codes}
+    position = {c: i for i, c in enumerate(codes)}
     mapped = case_map.values.get(column, {})
     resolved = np.empty(len(uniques), dtype=object)
     unknown = np.zeros(len(uniques), dtype=bool)
@@ -40,23 +55,26 @@ def read_codes(text: pd.Series, column: str, codes: Sequence[str], case_map: Cas
             applied.append(Applied(column, value, resolved[j], int(counts[j]), How.SPELLING))
         else:
             resolved[j], unknown[j] = value, True
-    out = pd.Series(resolved[values] if len(values) else [], dtype=object, index=text.index)
-    for k in np.flatnonzero(unknown[values]) if len(values) and errors is not None else ():
-        value = text.iat[k]
+    index = np.array([-1 if unknown[j] else position.get(r, -1) for j, r in enumerate(resolved)],
+                     dtype=np.int64)
+    if errors is not None and unknown.any():
         accepted = known_words or f"must be one of {', '.join(codes)}"
-        errors[k].append((column, f"{value[:40]!r} {accepted}; if it means one of them, say which "
-                                  f"in a --map file: [values.{column}] \"{value[:40]}\" = "
-                                  f"\"<{column} code>\""))
-    return out, tuple(applied)
+        for k in np.flatnonzero(unknown[values]):
+            value = uniques[values[k]]
+            errors[k].append((column, f"{value[:40]!r} {accepted}; if it means one of them, say which "
+                                      f"in a --map file: [values.{column}] \"{value[:40]}\" = "
+                                      f"\"<{column} code>\""))
+    return Coded(resolved[values], index[values], tuple(applied), resolved, values)
 
 
-def read_flags(text: pd.Series, column: str, case_map: CaseMap,
-               errors: list[list[tuple[str, str]]]) -> tuple[np.ndarray, np.ndarray, tuple[Applied, ...]]:
+def read_flags(text: pa.Array, column: str, case_map: CaseMap,
+               errors: Problems) -> tuple[np.ndarray, np.ndarray, tuple[Applied, ...]]:
     """(value, blank, applied) of a true/false column; the map may name other words for them."""
-    lowered, applied = read_codes(text.str.lower(), column, ("true", "false"), case_map, None)
-    value = lowered.isin(TRUE_WORDS).to_numpy()
-    known = value | lowered.isin(FALSE_WORDS).to_numpy()
+    lowered = read_codes(pc.utf8_lower(text), column, ("true", "false"), case_map, None)
+    words = lowered.distinct
+    value = np.array([w in TRUE_WORDS for w in words], dtype=bool)[lowered.where]
+    known = value | np.array([w in FALSE_WORDS for w in words], dtype=bool)[lowered.where]
     for k in np.flatnonzero(~known):
-        errors[k].append((column, f"{text.iat[k][:40]!r} is not true or false; write true or "
+        errors[k].append((column, f"{text[int(k)].as_py()[:40]!r} is not true or false; write true or "
                                   f"false (yes, no, 1, 0), or map it under [values.{column}]"))
-    return value, (text == "").to_numpy(), tuple(a for a in applied if a.how is How.MAP)
+    return value, is_blank(text), tuple(a for a in lowered.applied if a.how is How.MAP)

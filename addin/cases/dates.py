@@ -15,11 +15,15 @@ from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 from dateutil import parser as dateutil_parser
 
 from ..rules.calendar import DAY
 from .columns import FIRST_YEAR, LAST_YEAR
+from .errors import Problems
 from .mapping import Applied, DateOrder, How
+from .text import cell, is_blank, mask, matches, series
 
 _TIME = r"(?:[ T]+(\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:\s*[AaPp]\.?[Mm]\.?)?)\s*(?:Z|[+-]\d{2}:?\d{2})?)?"
 ISO_RE = r"\d{4}-\d{2}-\d{2}" + _TIME
@@ -141,50 +145,63 @@ def _distinct(values: pd.Series, first_rows: np.ndarray, order: DateOrder | None
     return Distinct(days, problem, time), applied
 
 
-def parse_dates(text: pd.Series, column: str, order: DateOrder | None, rows: np.ndarray,
-                errors: list[list[tuple[str, str]]],
-                notes: list[list[tuple[str, str]]]) -> tuple[np.ndarray, tuple[Applied, ...]]:
+def _iso_days(cells: pa.Array) -> np.ndarray:
+    """datetime64[D] of YYYY-MM-DD cells (ISO_RE matched), NaT where no such day."""
+    def part(a, b):
+        return pc.cast(pc.utf8_slice_codeunits(cells, a, b), pa.int64()).to_numpy(zero_copy_only=False)
+    year, month, day = part(0, 4), part(5, 7), part(8, 10)
+    real = (month >= 1) & (month <= 12) & (day >= 1)
+    start = ((year - 1970) * 12 + np.clip(month, 1, 12) - 1).astype("datetime64[M]")
+    days = start.astype(DAY) + (day - 1).astype("timedelta64[D]")
+    real &= days < (start + 1).astype(DAY)
+    return np.where(real, days, np.datetime64("NaT"))
+
+
+def parse_dates(text: pa.Array, column: str, order: DateOrder | None, rows: np.ndarray,
+                errors: Problems, notes: Problems) -> tuple[np.ndarray, tuple[Applied, ...]]:
     """The days of a date column (NaT where not read), with a message for every cell not read
     and a note for every time of day dropped; and the slash-date order applied, if any."""
     n = len(text)
     out = np.full(n, np.datetime64("NaT"), dtype=DAY)
-    iso = text.str.fullmatch(ISO_RE).to_numpy(dtype=bool)
+    iso = matches(text, ISO_RE)
     time = np.full(n, "", dtype=object)
     if iso.any():
-        cells = text[iso]
-        out[iso] = pd.to_datetime(cells.str.slice(0, 10), format="%Y-%m-%d", errors="coerce") \
-            .to_numpy(dtype="datetime64[ns]").astype(DAY)
-        timed = (cells.str.len() > 10).to_numpy()
+        at_iso = np.flatnonzero(iso)
+        cells = text.filter(pa.array(iso))
+        out[iso] = _iso_days(cells)
+        timed = mask(pc.greater(pc.utf8_length(cells), 10))
         if timed.any():
-            at = cells[timed].str.slice(11).str.extract(r"^[ T]*(\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)")[0]
-            time[np.flatnonzero(iso)[timed]] = _nonzero_time(at).str.slice(0, 5).to_numpy(dtype=object)
+            longer = series(cells, np.flatnonzero(timed))
+            at = longer.str.slice(11).str.extract(r"^[ T]*(\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)")[0]
+            time[at_iso[timed]] = _nonzero_time(at).str.slice(0, 5).to_numpy(dtype=object)
         for k in np.flatnonzero(iso & np.isnat(out)):
-            errors[k].append((column, f"{text.iat[k][:10]!r} is not a real calendar date"))
-    blank = (text == "").to_numpy()
+            errors[k].append((column, f"{cell(text, k)[:10]!r} is not a real calendar date"))
+    blank = is_blank(text)
     for k in np.flatnonzero(blank):
         errors[k].append((column, "required, but blank"))
     applied: tuple[Applied, ...] = ()
     rest = np.flatnonzero(~blank & ~iso)
     if len(rest):
-        codes, uniques = pd.factorize(text.iloc[rest].to_numpy(dtype=object))
+        others = series(text, rest)
+        codes, uniques = pd.factorize(others.to_numpy(dtype=object))
         first = rows[rest][np.unique(codes, return_index=True)[1]]   # each value's first row
         distinct, order_name = _distinct(pd.Series(uniques, dtype=object), first, order)
         out[rest] = distinct.days[codes]
         time[rest] = distinct.time[codes]
-        for k, why in zip(rest, distinct.problem[codes]):
+        for k, value, why in zip(rest, others, distinct.problem[codes]):
             if why:
-                errors[k].append((column, f"{text.iat[k][:40]!r} {why}"))
+                errors[k].append((column, f"{value[:40]!r} {why}"))
         if order_name:
-            slash = text.iloc[rest].str.fullmatch(SLASH_RE).to_numpy(dtype=bool)
-            example = text.iat[rest[np.flatnonzero(slash)[0]]]
+            slash = others.str.fullmatch(SLASH_RE).to_numpy(dtype=bool)
+            example = others.iat[np.flatnonzero(slash)[0]]
             applied = (Applied(column, f"dates such as {example!r}",
                                f"{order_name} ({DateOrder[order_name].value})", int(slash.sum()),
                                How.DATE_ORDER),)
     years = out.astype("datetime64[Y]").astype(np.int64) + 1970
     for k in np.flatnonzero(~np.isnat(out) & ((years < FIRST_YEAR) | (years > LAST_YEAR))):
-        errors[k].append((column, f"{text.iat[k][:40]!r} is outside {FIRST_YEAR}-{LAST_YEAR}"))
+        errors[k].append((column, f"{cell(text, k)[:40]!r} is outside {FIRST_YEAR}-{LAST_YEAR}"))
         out[k] = np.datetime64("NaT")
     for k in np.flatnonzero((time != "") & ~np.isnat(out)):
-        notes[k].append((column, f"{text.iat[k][:40]!r} has a time of day ({time[k]}); read as "
+        notes[k].append((column, f"{cell(text, k)[:40]!r} has a time of day ({time[k]}); read as "
                                  f"the date {out[k]}"))
     return out, applied

@@ -7,3 +7,8 @@ class CaseFileError(Exception):
 
 class MapError(CaseFileError):
     """A map file that cannot be used: the message names the file and the key."""
+
+
+# Each problem of a row, by the row's position: (case-table column, message); column '' is the
+# row itself. Only rows with a problem have an entry.
+Problems = dict[int, list[tuple[str, str]]]

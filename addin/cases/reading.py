@@ -14,6 +14,7 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 
+from .arrow_csv import read_text_table, record_lines
 from .columns import CARRIED_PREFIX, HEADER_SEARCH_ROWS, REQUIRED_COLUMNS
 from .errors import CaseFileError
 from .headers import (NO_MAP, Headers, find_header, header_text, missing_columns,
@@ -57,16 +58,21 @@ def _check_size(path: Path) -> None:
                             f"limited to {MAX_FILE_BYTES // 2**20} MiB")
 
 
-def _decode(path: Path) -> str:
-    raw = path.read_bytes()
+def _check_text(path: Path, raw: bytes) -> None:
     if raw[:2] in (b"\xff\xfe", b"\xfe\xff"):
         raise CaseFileError(f"{path}: UTF-16 text (Excel's \"Unicode Text\"); save it as CSV UTF-8")
     if b"\x00" in raw[:65536]:
         raise CaseFileError(f"{path}: not a text CSV file (it contains binary data); save it as "
                             "CSV UTF-8 or XLSX")
+
+
+def _decode(path: Path, raw: bytes, end: int | None = None) -> str:
+    """The text of raw[:end] (a character cut at `end` is left out)."""
     try:
-        return raw.decode("utf-8-sig")
+        return raw[:end].decode("utf-8-sig")
     except UnicodeDecodeError as exc:
+        if end is not None and len(raw) > end and exc.start >= end - 3:
+            return raw[:exc.start].decode("utf-8-sig")
         raise CaseFileError(f"{path}: not UTF-8 text (byte {exc.start}); save it as CSV UTF-8") from None
 
 
@@ -98,20 +104,43 @@ def _csv_layout(path: Path, text: str, case_map: CaseMap) -> tuple[str, int, lis
     raise CaseFileError(f"{path}: {missing_columns(_csv_head(text, usual)[0], case_map)}")
 
 
-def _csv_rows(frame: pd.DataFrame, text: str, header_line: int) -> np.ndarray:
-    """Each record's line in the file: a quoted cell holding line breaks spans several lines."""
+def _csv_lines(frame: pd.DataFrame, text: str) -> np.ndarray:
+    """How many lines of the file each record spans: a quoted cell may hold line breaks."""
     lines = np.ones(len(frame), dtype=np.int64)
     if '"' in text:
         for column in frame.columns:
             lines += frame[column].str.count("\n").to_numpy(dtype=np.int64)
-    start = np.zeros(len(frame), dtype=np.int64)
-    np.cumsum(lines[:-1], out=start[1:])
-    return header_line + 1 + start
+    return lines
 
 
 def _read_csv(path: Path, case_map: CaseMap) -> SourceTable:
-    text = _decode(path)
-    sep, above, header = _csv_layout(path, text, case_map)
+    raw = path.read_bytes()
+    _check_text(path, raw)
+    head = _decode(path, raw, 4 * CSV_HEAD_CHARS)   # holds the first CSV_HEAD_CHARS characters
+    sep, above, header = _csv_layout(path, head, case_map)
+    frame = read_text_table(raw, sep, above, header)
+    if frame is not None:
+        text_last = raw[raw.rfind(b"\n") + 1:].decode("utf-8", "replace")
+        lines = record_lines(frame, b'"' in raw)
+    else:
+        text = _decode(path, raw)
+        del raw
+        frame = _read_csv_pandas(path, text, sep, above, header)
+        text_last, lines = text[text.rfind("\n") + 1:], _csv_lines(frame, text)
+    # A file cut short (a copy or download interrupted) ends mid-row, without a line break: the
+    # cut row would compute from partial cells (a salary of 24 for 240000). Its last line, when
+    # it holds no quoted field, is a whole record, so its fields can simply be counted.
+    last = text_last
+    if len(frame) and last and not last.endswith("\r") and '"' not in last \
+            and last.count(sep) + 1 < frame.shape[1]:
+        raise CaseFileError(f"{path}: the last line has {last.count(sep) + 1} of {frame.shape[1]} "
+                            "columns and no line break: the file looks cut short; save or copy it again")
+    start = np.zeros(len(frame), dtype=np.int64)
+    np.cumsum(lines[:-1], out=start[1:])
+    return SourceTable(frame, above + 2 + start, above + 1, None)
+
+
+def _read_csv_pandas(path: Path, text: str, sep: str, above: int, header: list[str]) -> pd.DataFrame:
     try:
         frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, sep=sep,
                             skipinitialspace=False, engine="c", skiprows=above,
@@ -120,15 +149,7 @@ def _read_csv(path: Path, case_map: CaseMap) -> SourceTable:
         raise CaseFileError(f"{path}: not a readable CSV table: {str(exc).splitlines()[0]}") from None
     if len(header) == frame.shape[1]:
         frame.columns = header  # the header as written (pandas renames repeated names)
-    # A file cut short (a copy or download interrupted) ends mid-row, without a line break: the
-    # cut row would compute from partial cells (a salary of 24 for 240000). Its last line, when
-    # it holds no quoted field, is a whole record, so its fields can simply be counted.
-    last = text[text.rfind("\n") + 1:]
-    if len(frame) and last and not last.endswith("\r") and '"' not in last \
-            and last.count(sep) + 1 < frame.shape[1]:
-        raise CaseFileError(f"{path}: the last line has {last.count(sep) + 1} of {frame.shape[1]} "
-                            "columns and no line break: the file looks cut short; save or copy it again")
-    return SourceTable(frame, _csv_rows(frame, text, above + 1), above + 1, None)
+    return frame
 
 
 def check_xlsx_archive(path: Path) -> None:

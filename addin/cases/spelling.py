@@ -13,6 +13,8 @@ import unicodedata
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 _NOT_LETTER_OR_DIGIT = re.compile(r"[\W_]+")
 
@@ -22,8 +24,13 @@ def spelling_key(text: object) -> str:
     return _NOT_LETTER_OR_DIGIT.sub("", unicodedata.normalize("NFKC", str(text)).casefold())
 
 
-def spelling_keys(text: pd.Series) -> np.ndarray:
+def spelling_keys(text: pd.Series | pa.Array) -> np.ndarray:
     """spelling_key of every cell of a text column, computed once per distinct value."""
+    if isinstance(text, (pa.Array, pa.ChunkedArray)):
+        encoded = pc.dictionary_encode(text)
+        codes = encoded.indices.to_numpy(zero_copy_only=False)
+        keys = np.array([spelling_key(u) for u in encoded.dictionary.to_pylist()] + [""], dtype=object)
+        return keys[codes]
     codes, uniques = pd.factorize(text.to_numpy(dtype=object))
     keys = np.array([spelling_key(u) for u in uniques] + [""], dtype=object)
     return keys[codes]

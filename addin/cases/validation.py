@@ -4,81 +4,87 @@ every problem of a row collected; a row with a problem is rejected, all other ro
 
 from __future__ import annotations
 
-import datetime as dt
-from functools import lru_cache
+import sys
+from collections import defaultdict
 from decimal import Decimal
 from pathlib import Path
-from typing import Mapping, Sequence
+from typing import Mapping, NamedTuple, Sequence
 
 import numpy as np
 import pandas as pd
-import pandera.pandas as pa
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from ..rules.calendar import FREQUENCY_CODES, PAY_FREQUENCIES
 from ..rules.case import REASONS, CaseTable
 from ..rules.money import MAX_CENTS, decimal_to_cents, format_cents, to_decimal
 from ..rules.terms import DEFAULT_AGREEMENT_ID, Agreement
-from .codes import read_codes, read_flags
+from .codes import Coded, read_codes, read_flags
 from .columns import CASE_COLUMNS, MONEY_COLUMNS
 from .dates import parse_dates
 from .headers import NO_MAP
 from .mapping import CaseMap, DateOrder, Reading, check_agreements, load_map
 from .payroll_columns import check_payroll_columns
 from .reading import prepare_frame, read_cases
+from .errors import Problems
 from .spelling import spelling_keys
+from .text import cell, is_blank, mask, matches, text_array
 
 DUPLICATE_ROWS_LISTED = 10  # rows named in a duplicate-id message
 # A row without an id holding one of these words is a totals row an export added, not a case.
 TOTAL_WORDS = ("total", "totals", "grandtotal", "subtotal", "sum")
-Problems = list[list[tuple[str, str]]]   # per row: (case-table column, message); '' = the row
 
 
 # ---------------------------------------------------------------------------------------------
-# Cell parsing (vectorized; slow paths only for unusual cells)
+# Cell parsing (whole columns with Arrow's kernels; slow paths only for unusual cells)
 
-def _as_text(series: pd.Series) -> pd.Series:
-    """Every cell as text: '' for blanks, shortest repr for spreadsheet numbers."""
-    def one(v):
-        if isinstance(v, float):  # the common cell of a worksheet first; NaN is the blank
-            if v != v:
-                return ""
-            text = repr(v)
-            return text[:-2] if text.endswith(".0") else text
-        if v is None or v is pd.NA or v is pd.NaT:
-            return ""
-        if isinstance(v, bool):
-            return "true" if v else "false"
-        if isinstance(v, (dt.datetime, pd.Timestamp)):
-            return v.isoformat(sep=" ")
-        if isinstance(v, dt.date):
-            return v.isoformat()
-        return str(v)
-    if series.dtype == object or not pd.api.types.is_string_dtype(series):
-        # A column of text only (a CSV, most of a worksheet) is text already: skip the per-cell map.
-        if not (series.dtype == object and set(map(type, series)) <= {str}):
-            series = series.map(one)
-    return series.astype(object).where(series.notna(), "").astype(str).str.strip()
+_MONEY_RE = r"^(?P<whole>-?\d{1,15})(?:\.(?P<cents>\d{0,2}))?$"
+_TWO_PLACES_RE = r"^-?\d{1,15}\.\d{2}$"   # 240000.00: exactly a decimal(17, 2)
+LITTLE_ENDIAN = sys.byteorder == "little"
 
 
-_MONEY_RE = r"-?\d{1,15}(\.\d{0,2})?"
+def _two_place_cents(cells: pa.Array) -> np.ndarray:
+    """int64 cents of cells that each match _TWO_PLACES_RE, by Arrow's exact decimal cast: the
+    low 64 bits of a decimal128 are its unscaled value (here, cents) when it fits int64."""
+    decimals = pc.cast(cells, pa.decimal128(17, 2))
+    words = np.frombuffer(decimals.buffers()[1], dtype="<i8")
+    return words[2 * decimals.offset: 2 * (decimals.offset + len(decimals)): 2].copy()
 
 
-def parse_money(text: pd.Series, column: str, errors: Problems, notes: Problems,
+def _simple_cents(cleaned: pa.Array) -> tuple[np.ndarray, np.ndarray]:
+    """(cents, simple) of plain amounts: digits, an optional minus, at most two decimals."""
+    cents = np.zeros(len(cleaned), dtype=np.int64)
+    two = matches(cleaned, _TWO_PLACES_RE[1:-1]) if LITTLE_ENDIAN else np.zeros(len(cleaned), bool)
+    if two.any():
+        cents[two] = _two_place_cents(cleaned if two.all() else cleaned.filter(pa.array(two)))
+    if two.all():
+        return cents, two
+    rest = np.flatnonzero(~two)
+    parts = pc.extract_regex(cleaned.take(pa.array(rest)), _MONEY_RE)
+    simple_rest = mask(parts.is_valid())
+    if simple_rest.any():
+        plain = parts.filter(pa.array(simple_rest))
+        whole = pc.cast(plain.field("whole"), pa.int64()).to_numpy(zero_copy_only=False)
+        frac = pc.cast(pc.utf8_rpad(plain.field("cents"), 2, "0"), pa.int64()).to_numpy(zero_copy_only=False)
+        neg = mask(pc.starts_with(plain.field("whole"), "-"))
+        cents[rest[simple_rest]] = np.abs(whole) * 100 * np.where(neg, -1, 1) + np.where(neg, -frac, frac)
+    simple = two.copy()
+    simple[rest[simple_rest]] = True
+    return cents, simple
+
+
+def parse_money(text: pa.Array, column: str, errors: Problems, notes: Problems,
                 required: bool) -> tuple[np.ndarray, np.ndarray]:
     """(cents, present) of a money column; records a message for every bad cell."""
-    n = len(text)
-    cents = np.zeros(n, dtype=np.int64)
-    cleaned = text.str.replace(",", "", regex=False).str.replace("$", "", regex=False).str.strip()
-    blank = (cleaned == "").to_numpy()
-    simple = cleaned.str.fullmatch(_MONEY_RE).to_numpy(dtype=bool)
-    if simple.any():
-        parts = cleaned[simple].str.partition(".")
-        whole = parts[0].astype(np.int64).to_numpy()
-        frac = parts[2].str.ljust(2, "0").astype(np.int64).to_numpy()
-        neg = parts[0].str.startswith("-").to_numpy()
-        cents[simple] = np.abs(whole) * 100 * np.where(neg, -1, 1) + np.where(neg, -frac, frac)
+    cleaned = text
+    for mark in (",", "$"):
+        if mask(pc.match_substring(cleaned, mark)).any():
+            cleaned = pc.replace_substring(cleaned, mark, "")
+    cleaned = pc.utf8_trim_whitespace(cleaned)
+    blank = is_blank(cleaned)
+    cents, simple = _simple_cents(cleaned)
     for k in np.flatnonzero(~simple & ~blank):
-        original = text.iat[k]
+        original = cell(text, k)
         try:
             d = to_decimal(original)
         except ValueError as exc:
@@ -93,7 +99,7 @@ def parse_money(text: pd.Series, column: str, errors: Problems, notes: Problems,
             notes[k].append((column, f"{original} rounded to {format_cents(cents[k])}"))
     too_big = np.abs(cents) > MAX_CENTS
     for k in np.flatnonzero(too_big & simple):
-        errors[k].append((column, f"{text.iat[k][:40]!r} is beyond the largest amount accepted "
+        errors[k].append((column, f"{cell(text, k)[:40]!r} is beyond the largest amount accepted "
                                   f"({format_cents(MAX_CENTS)})"))
     if required:
         for k in np.flatnonzero(blank):
@@ -102,29 +108,26 @@ def parse_money(text: pd.Series, column: str, errors: Problems, notes: Problems,
 
 
 # ---------------------------------------------------------------------------------------------
-# Validation of the parsed values, declared with pandera
+# Checks of the parsed values: one vectorized test per column, a message per failing cell
 
-@lru_cache(maxsize=32)
-def _schema(agreement_ids: tuple[str, ...]) -> pa.DataFrameSchema:
-    """The checks of the parsed values (built once per set of known agreements)."""
-    nonneg = pa.Check.ge(0, error="must not be negative")
-    return pa.DataFrameSchema(
-        {
-            "employee_id": pa.Column(str, [
-                pa.Check(lambda s: s != "", element_wise=False, error="required, but blank"),
-            ]),
-            "termination_reason": pa.Column(str, pa.Check.isin(
-                REASONS, error=f"must be one of {', '.join(REASONS)}")),
-            "base_salary": pa.Column(np.int64, pa.Check.gt(0, error="must be greater than 0")),
-            "prior_year_bonus_declared": pa.Column(np.int64, nonneg),
-            "prior_year_bonus_paid": pa.Column(np.int64, nonneg),
-            "monthly_benefits_cost": pa.Column(np.int64, nonneg),
-            "pay_frequency": pa.Column(str, pa.Check.isin(
-                PAY_FREQUENCIES, error=f"must be one of {', '.join(PAY_FREQUENCIES)}")),
-            "agreement": pa.Column(str, pa.Check.isin(
-                sorted(agreement_ids), error="is not a known agreement")),
-        },
-        coerce=False,
+class ValueCheck(NamedTuple):
+    """A check of a parsed column: the cells failing it, and what the message says of them."""
+    column: str
+    failing: np.ndarray          # bool per row
+    says: str
+
+
+def _value_checks(reason: np.ndarray, money: Mapping[str, np.ndarray], frequency: np.ndarray,
+                  agreement: np.ndarray) -> tuple[ValueCheck, ...]:
+    """The checks of the parsed values (the reason, frequency and agreement by their code index,
+    -1 where no code)."""
+    nonneg = "must not be negative"
+    return (
+        ValueCheck("termination_reason", reason < 0, f"must be one of {', '.join(REASONS)}"),
+        ValueCheck("base_salary", money["base_salary"] <= 0, "must be greater than 0"),
+        *(ValueCheck(c, money[c] < 0, nonneg) for c in MONEY_COLUMNS[1:]),
+        ValueCheck("pay_frequency", frequency < 0, f"must be one of {', '.join(PAY_FREQUENCIES)}"),
+        ValueCheck("agreement", agreement < 0, "is not a known agreement"),
     )
 
 
@@ -134,37 +137,41 @@ def _describe(column: str, value: object) -> str:
     return str(value)[:40]
 
 
-
-def _schema_errors(parsed: pd.DataFrame, agreement_ids: tuple[str, ...], text: Mapping[str, pd.Series],
-                   present: Mapping[str, np.ndarray], errors: Problems) -> None:
-    try:
-        _schema(agreement_ids).validate(parsed, lazy=True)
-    except pa.errors.SchemaErrors as exc:
-        failures = exc.failure_cases
-        for column, check, index, value in zip(failures["column"], failures["check"],
-                                               failures["index"], failures["failure_case"]):
-            if index is None or pd.isna(index):
+def _check_values(ids_blank: np.ndarray, checks: Sequence[ValueCheck], values: Mapping[str, np.ndarray],
+                  text: Mapping[str, pa.Array], present: Mapping[str, np.ndarray], errors: Problems) -> None:
+    """A message for every failing cell not already named (a cell that did not parse is not
+    checked again; a blank optional amount is not checked at all)."""
+    for k in np.flatnonzero(ids_blank):
+        errors[k].append(("employee_id", "required, but blank"))
+    for check in checks:
+        failing = check.failing
+        if check.column in MONEY_COLUMNS:
+            failing = failing & present[check.column]
+        for k in np.flatnonzero(failing):
+            if any(c == check.column for c, _ in errors.get(k, ())):
                 continue
-            k = int(index)
-            if column in MONEY_COLUMNS and not present[column][k]:
-                continue
-            if any(c == column for c, _ in errors[k]):
-                continue  # already named: a cell that did not parse is not checked again
-            if column == "termination_reason" and text[column].iat[k] == "":
-                errors[k].append((column, "required, but blank"))
-            elif column == "employee_id":
-                errors[k].append((column, check))
+            if check.column == "termination_reason" and cell(text[check.column], k) == "":
+                errors[k].append((check.column, "required, but blank"))
             else:
-                errors[k].append((column, f"{_describe(column, value)!r} {check}"))
+                value = values[check.column][k]
+                errors[k].append((check.column, f"{_describe(check.column, value)!r} {check.says}"))
 
 
-def _duplicate_ids(ids: pd.Series, source_row: np.ndarray, errors: Problems) -> None:
-    duplicated = (ids.duplicated(keep=False) & (ids != "")).to_numpy()
+def _duplicate_ids(ids: pa.Array, source_row: np.ndarray, errors: Problems) -> None:
+    order = pc.sort_indices(ids).to_numpy(zero_copy_only=False)
+    ordered = ids.take(pa.array(order))
+    same = mask(pc.equal(ordered[1:], ordered[:-1])) if len(ids) > 1 else np.zeros(0, dtype=bool)
+    repeated = np.zeros(len(ids), dtype=bool)
+    repeated[1:] |= same
+    repeated[:-1] |= same
+    duplicated = np.zeros(len(ids), dtype=bool)
+    duplicated[order] = repeated
+    duplicated &= ~is_blank(ids)
     if not duplicated.any():
         return
     rows_by_id: dict[str, list[int]] = {}
     for k in np.flatnonzero(duplicated):
-        rows_by_id.setdefault(ids.iat[k], []).append(int(source_row[k]))
+        rows_by_id.setdefault(cell(ids, k), []).append(int(source_row[k]))
     # One message per id, naming a few of its rows: listing every row on every row would
     # grow as rows squared (a file of one id repeated 20,000 times needed gigabytes).
     message = {}
@@ -174,25 +181,27 @@ def _duplicate_ids(ids: pd.Series, source_row: np.ndarray, errors: Problems) -> 
         message[key] = (f"{key[:40]!r} appears on rows {shown}"
                         f"{f' and {more} more' if more > 0 else ''}; each case needs its own id")
     for k in np.flatnonzero(duplicated):
-        errors[k].append(("employee_id", message[ids.iat[k]]))
+        errors[k].append(("employee_id", message[cell(ids, k)]))
 
 
-def _totals_rows(frame: pd.DataFrame, ids: pd.Series, money: Mapping[str, np.ndarray],
+def _totals_rows(frame: pd.DataFrame, ids: pa.Array, money: Mapping[str, np.ndarray],
                  present: Mapping[str, np.ndarray], errors: Problems) -> None:
     """Rows without an id that hold a "Total" label or the sums of the rows above: each is
     rejected as what it is, with that one message (vectorized over the rows without an id)."""
-    no_id = (ids == "").to_numpy(dtype=bool, copy=True)
-    worded = np.flatnonzero(ids.str.contains("total|sum", case=False, regex=True).to_numpy(dtype=bool))
-    no_id[worded] = pd.Series(spelling_keys(ids.iloc[worded]), dtype=object).isin(TOTAL_WORDS).to_numpy()
+    no_id = is_blank(ids)
+    worded = np.flatnonzero(mask(pc.match_substring_regex(ids, "total|sum", ignore_case=True)))
+    if len(worded):
+        keys = spelling_keys(ids.take(pa.array(worded)))
+        no_id[worded] = np.isin(keys.astype(str), TOTAL_WORDS)
     rows = np.flatnonzero(no_id)
     if not len(rows):
         return
     label = np.full(len(rows), "", dtype=object)
     for column in frame.columns[1:]:
-        cells = frame[column].iloc[rows]
-        text = cells.where(cells.map(type) == str, "").astype(str)
-        keys = pd.Series(spelling_keys(text), dtype=object)
-        label = np.where((label == "") & keys.str.startswith(TOTAL_WORDS).to_numpy(), keys, label)
+        cells = frame[column].iloc[rows].astype(object)
+        text = cells.where(cells.map(type) == str, "").astype(object)
+        keys = pd.Series(spelling_keys(pd.Series(text.to_numpy(), dtype=object)), dtype=object)
+        label = np.where((label == "") & keys.str.startswith(TOTAL_WORDS).to_numpy(dtype=bool), keys, label)
     cases_above = np.cumsum(~no_id)[rows]
     sums = np.full(len(rows), "", dtype=object)
     for c in MONEY_COLUMNS:
@@ -212,7 +221,7 @@ def _labels(reading: Reading | None) -> dict[str, str]:
     return {c: (f"{h} ({c})" if h and h != c else c) for c, h in headers.items()}
 
 
-def _render(errors: Problems, notes: Problems, source_row: np.ndarray,
+def _render(errors: Problems, notes: Problems, n: int, source_row: np.ndarray,
             reading: Reading | None) -> tuple[tuple[tuple[str, ...], ...], tuple[tuple[str, ...], ...]]:
     labels = _labels(reading)
     order = {c: i for i, c in enumerate(("", *CASE_COLUMNS))}
@@ -224,14 +233,37 @@ def _render(errors: Problems, notes: Problems, source_row: np.ndarray,
         return order.get(problem[0], len(order))
 
     # Most rows have neither: they share one empty tuple, and only the others are formatted.
-    with_row: list[tuple[str, ...]] = [()] * len(errors)
-    for k in np.flatnonzero(np.fromiter(map(bool, errors), dtype=bool, count=len(errors))):
+    with_row: list[tuple[str, ...]] = [()] * n
+    for k in sorted(k for k, found in errors.items() if found):
         with_row[k] = tuple(f"row {source_row[k]}, {message(c, m, ': ')}"
                             for c, m in sorted(errors[k], key=position))
-    said: list[tuple[str, ...]] = [()] * len(notes)
-    for k in np.flatnonzero(np.fromiter(map(bool, notes), dtype=bool, count=len(notes))):
+    said: list[tuple[str, ...]] = [()] * n
+    for k in sorted(k for k, found in notes.items() if found):
         said[k] = tuple(message(c, m, " ") for c, m in notes[k])
     return tuple(with_row), tuple(said)
+
+
+def _rows_with(problems: Problems, n: int) -> np.ndarray:
+    has = np.zeros(n, dtype=bool)
+    has[[int(k) for k, found in problems.items() if found]] = True
+    return has
+
+
+def _codes_or_default(coded: Coded, default: np.ndarray | str) -> np.ndarray:
+    """The codes as text, a blank cell taking `default` (one text, or one per row)."""
+    blank = np.flatnonzero(coded.distinct == "")
+    if not len(blank):
+        return coded.text
+    where = coded.where == blank[0]
+    out = coded.text.copy()
+    out[where] = default if isinstance(default, str) else default[where]
+    return out
+
+
+def _code_index(coded: Coded, default: str, codes: Sequence[str]) -> np.ndarray:
+    """Each cell's index in `codes`, a blank cell taking `default` (-1: not a code)."""
+    final = np.where(coded.distinct == "", default, coded.distinct).astype(object)
+    return pd.Index(codes).get_indexer(final).astype(np.int64)[coded.where]
 
 
 def validate(frame: pd.DataFrame, agreements: Mapping[str, Agreement],
@@ -240,12 +272,9 @@ def validate(frame: pd.DataFrame, agreements: Mapping[str, Agreement],
     """Parse and check every cell of a prepared case frame (see prepare_frame); `reading`
     (how the file was read) names the columns as the export does and is kept on the table."""
     n = len(frame)
-    errors: Problems = [[] for _ in range(n)]
-    notes: Problems = [[] for _ in range(n)]
-    text = {c: (_as_text(frame[c]) if c in frame.columns else pd.Series([""] * n, dtype=object))
-            for c in CASE_COLUMNS}
-    for c in text:
-        text[c] = text[c].reset_index(drop=True)
+    errors: Problems = defaultdict(list)
+    notes: Problems = defaultdict(list)
+    text = {c: text_array(frame[c] if c in frame.columns else None, n) for c in CASE_COLUMNS}
     source_row = frame["source_row"].to_numpy(dtype=np.int64)
     agreement_ids = tuple(sorted(agreements))
     check_agreements(case_map, agreement_ids)
@@ -258,52 +287,53 @@ def validate(frame: pd.DataFrame, agreements: Mapping[str, Agreement],
                                             case_map.date_order, source_row, errors, notes)
     consented, consent_blank, flags_applied = read_flags(text["consented_to_change"],
                                                          "consented_to_change", case_map, errors)
-    reason, reasons_applied = read_codes(text["termination_reason"], "termination_reason",
-                                         REASONS, case_map, errors)
-    agreement, agreements_applied = read_codes(text["agreement"], "agreement", agreement_ids,
-                                               case_map, errors, "is not a known agreement "
-                                               f"({', '.join(agreement_ids)})")
-    agreement = agreement.where(agreement != "", default_agreement)
-    default_freq = agreement.map({a: agreements[a].default_pay_frequency for a in agreements}) \
-        .fillna("semimonthly")
-    frequency, frequencies_applied = read_codes(text["pay_frequency"], "pay_frequency",
-                                                PAY_FREQUENCIES, case_map, errors)
-    frequency = frequency.where(frequency != "", default_freq)
-    applied += reasons_applied + frequencies_applied + agreements_applied + flags_applied
+    reason = read_codes(text["termination_reason"], "termination_reason", REASONS, case_map, errors)
+    agreement_read = read_codes(text["agreement"], "agreement", agreement_ids, case_map, errors,
+                                f"is not a known agreement ({', '.join(agreement_ids)})")
+    agreement = _codes_or_default(agreement_read, default_agreement)
+    agreement_code = _code_index(agreement_read, default_agreement, agreement_ids)
+    frequency_read = read_codes(text["pay_frequency"], "pay_frequency", PAY_FREQUENCIES, case_map, errors)
+    defaults = np.array([agreements[a].default_pay_frequency for a in agreement_ids] + ["semimonthly"],
+                        dtype=object)
+    frequency = _codes_or_default(frequency_read, defaults[agreement_code])
+    default_code = pd.Index(PAY_FREQUENCIES).get_indexer(defaults)
+    frequency_code = np.where((frequency_read.distinct == "")[frequency_read.where],
+                              default_code[agreement_code], frequency_read.index).astype(np.int64)
+    applied += reason.applied + frequency_read.applied + agreement_read.applied + flags_applied
 
-    parsed = pd.DataFrame({"employee_id": text["employee_id"], "termination_reason": reason,
-                           **money, "pay_frequency": frequency, "agreement": agreement})
-    _schema_errors(parsed, agreement_ids, text, present, errors)
     ids = text["employee_id"]
+    checks = _value_checks(reason.index, money, frequency_code, agreement_code)
+    values = {"termination_reason": reason.text, **money, "pay_frequency": frequency,
+              "agreement": agreement}
+    _check_values(is_blank(ids), checks, values, text, present, errors)
     _duplicate_ids(ids, source_row, errors)
     check_payroll_columns(frame, errors, notes)
     _totals_rows(frame, ids, money, present, errors)
-    for k in np.flatnonzero((reason == "good_reason").to_numpy() & consent_blank):
+    good_reason = reason.index == REASONS.index("good_reason")
+    for k in np.flatnonzero(good_reason & consent_blank):
         notes[k].append(("consented_to_change", "is blank: read as no prior consent to the change"))
 
-    with_row, said = _render(errors, notes, source_row, reading)
+    with_row, said = _render(errors, notes, n, source_row, reading)
     if reading is not None:
         reading = reading._replace(applied=reading.applied + applied)
-    agreement_code = pd.Index(agreement_ids).get_indexer(agreement).astype(np.int64)
-    frequency_code = pd.Index(PAY_FREQUENCIES).get_indexer(frequency).astype(np.int64)
     return CaseTable(
         source_row=source_row,
-        employee_id=ids.to_numpy(dtype=object),
-        employee_name=text["employee_name"].to_numpy(dtype=object),
+        employee_id=ids.to_numpy(zero_copy_only=False).astype(object),
+        employee_name=text["employee_name"].to_numpy(zero_copy_only=False).astype(object),
         termination_date=termination_date,
-        termination_reason=reason.to_numpy(dtype=object),
+        termination_reason=reason.text,
         base_salary=money["base_salary"],
         prior_year_bonus_declared=money["prior_year_bonus_declared"],
         bonus_declared=present["prior_year_bonus_declared"],
         prior_year_bonus_paid=money["prior_year_bonus_paid"],
         monthly_benefits_cost=money["monthly_benefits_cost"],
-        pay_frequency=frequency.to_numpy(dtype=object),
+        pay_frequency=frequency,
         consented_to_change=consented,
-        agreement=agreement.to_numpy(dtype=object),
+        agreement=agreement,
         errors=with_row,
         notes=said,
-        valid=np.fromiter((not e for e in errors), dtype=bool, count=n),
-        has_notes=np.fromiter((bool(x) for x in notes), dtype=bool, count=n),
+        valid=~_rows_with(errors, n),
+        has_notes=_rows_with(notes, n),
         frequency_code=np.where(frequency_code >= 0, frequency_code, FREQUENCY_CODES["semimonthly"]),
         agreement_code=agreement_code,
         agreement_ids=agreement_ids,

@@ -13,10 +13,12 @@ import datetime as dt
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from ..rules.case import CaseTable
 from ..rules.engine import Payouts
-from ..rules.money import cents_to_decimal, format_cents, format_cents_array
+from ..rules.money import cents_text, cents_to_decimal, format_cents
 from ..rules.payments import payments
 from .words import reason_text, warning_text
 
@@ -34,21 +36,39 @@ DATE_RESULTS = ("lump_sum_due_date", "continuation_end_date", "benefits_end_date
 SCHEDULE_COLUMNS = ("employee_id", "component", "clause", "nominal_date", "payment_date", "amount")
 
 
+def iso_date_text(d: np.ndarray) -> pa.Array:
+    """YYYY-MM-DD of each day as an Arrow string array ('' for NaT)."""
+    days = pa.array(np.asarray(d, dtype="datetime64[D]").ravel())
+    return pc.cast(days, pa.string()).fill_null("")
+
+
 def iso_dates(d: np.ndarray) -> np.ndarray:
-    text = np.datetime_as_string(np.asarray(d, dtype="datetime64[D]"), unit="D").astype(object)
-    text[np.isnat(d)] = ""
-    return text
+    if np.size(d) == 0:
+        return np.empty(np.shape(d), dtype=object)
+    return iso_date_text(d).to_numpy(zero_copy_only=False).reshape(np.shape(d))
 
 
 def proration_text(num: np.ndarray, den: np.ndarray, valid: np.ndarray) -> np.ndarray:
     """The applied bonus fraction as a decimal with six places (half away from zero)."""
-    micro = (2 * num * 1_000_000 + den) // (2 * den)
-    if micro.size == 0:  # np.char.zfill cannot size an empty array
-        return np.empty(micro.shape, dtype=object)
-    text = np.char.add(np.char.add((micro // 1_000_000).astype(str), "."),
-                       np.char.zfill((micro % 1_000_000).astype(str), 6)).astype(object)
-    text[~valid] = ""
-    return text
+    return _proration(num, den, valid).to_numpy(zero_copy_only=False)
+
+
+def _proration(num: np.ndarray, den: np.ndarray, valid: np.ndarray) -> pa.Array:
+    micro = (2 * np.asarray(num, dtype=np.int64) * 1_000_000 + den) // (2 * np.asarray(den, dtype=np.int64))
+    whole = pc.cast(pa.array(micro // 1_000_000), pa.string())
+    places = pc.utf8_lpad(pc.cast(pa.array(micro % 1_000_000), pa.string()), 6, "0")
+    text = pc.binary_join_element_wise(whole, places, ".")
+    return pc.if_else(pa.array(np.asarray(valid, dtype=bool)), text, "")
+
+
+def _column(text: pa.Array) -> pd.Series:
+    """An Arrow text column as a pandas text column, without a Python string per cell."""
+    return text.to_pandas()
+
+
+def _objects(values: np.ndarray) -> pd.Series:
+    """Python strings kept as they are (no conversion of a million of them to Arrow text)."""
+    return pd.Series(values, dtype=object, copy=False)
 
 
 def calc_frame(cases: CaseTable, payouts: Payouts) -> pd.DataFrame:
@@ -56,26 +76,26 @@ def calc_frame(cases: CaseTable, payouts: Payouts) -> pd.DataFrame:
     valid = payouts.status != "rejected"
     columns = {
         "source_row": cases.source_row,
-        "employee_id": cases.employee_id,
-        "employee_name": cases.employee_name,
-        "agreement": cases.agreement,
-        "status": payouts.status,
-        "reason": reason_text(cases, payouts),
-        "warnings": warning_text(cases, payouts),
+        "employee_id": _objects(cases.employee_id),
+        "employee_name": _objects(cases.employee_name),
+        "agreement": _objects(cases.agreement),
+        "status": _objects(payouts.status),
+        "reason": _objects(reason_text(cases, payouts)),
+        "warnings": _objects(warning_text(cases, payouts)),
     }
     for name in ("salary_continuation", "prorated_bonus", "unpaid_bonus", "benefits_continuation",
                  "cash_total", "total_value"):
-        columns[name] = format_cents_array(getattr(payouts, name), valid)
-    columns["bonus_proration"] = proration_text(payouts.proration_num, payouts.proration_den,
-                                                payouts.eligible)
+        columns[name] = _column(cents_text(getattr(payouts, name), valid))
+    columns["bonus_proration"] = _column(_proration(payouts.proration_num, payouts.proration_den,
+                                                    payouts.eligible))
     for name in ("lump_sum_due_date", "continuation_end_date", "benefits_end_date"):
-        columns[name] = iso_dates(getattr(payouts, name))
+        columns[name] = _column(iso_date_text(getattr(payouts, name)))
     installments = payouts.installments.astype(object)
     installments[~valid] = ""
     columns["installments"] = installments
-    columns["first_installment_date"] = iso_dates(payouts.first_installment_date)
+    columns["first_installment_date"] = _column(iso_date_text(payouts.first_installment_date))
     for name in ("installment_amount", "last_installment_amount"):
-        columns[name] = format_cents_array(getattr(payouts, name), valid)
+        columns[name] = _column(cents_text(getattr(payouts, name), valid))
     return pd.DataFrame(columns, columns=list(CALC_COLUMNS))
 
 
@@ -83,12 +103,12 @@ def schedule_frame(cases: CaseTable, payouts: Payouts) -> pd.DataFrame:
     """Every payment, one row each, with the `severance schedule` columns."""
     p = payments(payouts)
     return pd.DataFrame({
-        "employee_id": cases.employee_id[p["case"]],
-        "component": p["component"],
-        "clause": p["clause"],
-        "nominal_date": iso_dates(p["nominal_date"]),
-        "payment_date": iso_dates(p["payment_date"]),
-        "amount": format_cents_array(p["amount"]),
+        "employee_id": _objects(cases.employee_id[p["case"]]),
+        "component": _objects(p["component"]),
+        "clause": _objects(p["clause"]),
+        "nominal_date": _column(iso_date_text(p["nominal_date"])),
+        "payment_date": _column(iso_date_text(p["payment_date"])),
+        "amount": _column(cents_text(p["amount"])),
     }, columns=list(SCHEDULE_COLUMNS))
 
 

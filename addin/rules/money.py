@@ -61,23 +61,27 @@ def format_cents(cents: int) -> str:
     return f"{sign}{c // 100}.{c % 100:02d}"
 
 
-def format_cents_array(cents: np.ndarray, valid: np.ndarray | None = None) -> np.ndarray:
-    """Two-place text for an int64 cents array; '' where not valid. Vectorized (Arrow's string
-    kernels: a schedule holds millions of amounts)."""
+def cents_text(cents: np.ndarray, valid: np.ndarray | None = None):
+    """Two-place text of an int64 cents array as an Arrow string array ('' where not valid):
+    the cents are the unscaled value of a decimal with two places, which Arrow writes exactly."""
     import pyarrow as pa
     import pyarrow.compute as pc
+    cents = np.asarray(cents, dtype=np.int64).ravel()
+    whole = pc.cast(pa.array(cents), pa.decimal128(19, 0))
+    two_places = pa.Array.from_buffers(pa.decimal128(19, 2), len(whole), whole.buffers(), offset=whole.offset)
+    text = pc.cast(two_places, pa.string())
+    if valid is not None:
+        text = pc.if_else(pa.array(np.asarray(valid, dtype=bool).ravel()), text, "")
+    return text
+
+
+def format_cents_array(cents: np.ndarray, valid: np.ndarray | None = None) -> np.ndarray:
+    """Two-place text for an int64 cents array; '' where not valid. Vectorized (Arrow's
+    decimal formatting: a schedule holds millions of amounts)."""
     cents = np.asarray(cents, dtype=np.int64)
     if cents.size == 0:
         return np.empty(cents.shape, dtype=object)
-    a = np.abs(cents)
-    whole = pc.cast(pa.array(a // 100), pa.string())
-    frac = pc.utf8_lpad(pc.cast(pa.array(a % 100), pa.string()), 2, "0")
-    sign = pa.array(np.where(cents < 0, "-", ""))
-    text = pc.binary_join_element_wise(sign, whole, "", null_handling="replace")
-    out = pc.binary_join_element_wise(text, frac, ".").to_numpy(zero_copy_only=False).astype(object)
-    if valid is not None:
-        out[~valid] = ""
-    return out
+    return cents_text(cents, valid).to_numpy(zero_copy_only=False).reshape(cents.shape)
 
 
 def mul_div_round(cents: np.ndarray, num: np.ndarray, den: np.ndarray) -> np.ndarray:

@@ -1,0 +1,78 @@
+"""Cells as text columns: one Arrow string array per column ('' for blanks, trimmed), the form in
+which validation reads whole columns at once with Arrow's kernels; Python sees only the few
+unusual cells (by position, through `cell`)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+TEXT = pa.string()  # 32-bit offsets: a column of a 200 MiB file fits
+
+
+def _one(v: object) -> str:
+    """A spreadsheet cell as text: '' for blanks, the shortest repr for numbers."""
+    if isinstance(v, float):  # the common cell of a worksheet first; NaN is the blank
+        if v != v:
+            return ""
+        text = repr(v)
+        return text[:-2] if text.endswith(".0") else text
+    if v is None or v is pd.NA or v is pd.NaT:
+        return ""
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, (dt.datetime, pd.Timestamp)):
+        return v.isoformat(sep=" ")
+    if isinstance(v, dt.date):
+        return v.isoformat()
+    return str(v)
+
+
+def text_array(series: pd.Series | None, n: int = 0) -> pa.Array:
+    """Every cell as trimmed text ('' for blanks); a column of text (a CSV) is not copied into
+    Python strings. None: a column of n blanks."""
+    if series is None:
+        return pa.nulls(n, TEXT).fill_null("")
+    values = series.array
+    if isinstance(values, pd.arrays.ArrowStringArray) or pd.api.types.is_string_dtype(series.dtype) \
+            and not series.dtype == object:
+        arr = pa.array(values)
+    else:
+        raw = series.to_numpy(dtype=object)
+        try:
+            arr = pa.array(raw, type=TEXT, from_pandas=True)   # text only: no per-cell map
+        except (pa.ArrowTypeError, pa.ArrowInvalid):
+            arr = pa.array([_one(v) for v in raw], type=TEXT)
+    if isinstance(arr, pa.ChunkedArray):
+        arr = arr.combine_chunks() if arr.num_chunks != 1 else arr.chunk(0)
+    if arr.type != TEXT:
+        arr = arr.cast(TEXT)
+    return pc.utf8_trim_whitespace(arr.fill_null(""))
+
+
+def mask(values: pa.Array) -> np.ndarray:
+    """A boolean Arrow array as numpy (null as False)."""
+    return values.fill_null(False).to_numpy(zero_copy_only=False)
+
+
+def matches(text: pa.Array, pattern: str) -> np.ndarray:
+    """Where the whole cell matches `pattern` (RE2 syntax)."""
+    return mask(pc.match_substring_regex(text, f"^(?:{pattern})$"))
+
+
+def is_blank(text: pa.Array) -> np.ndarray:
+    return mask(pc.equal(text, ""))
+
+
+def cell(text: pa.Array, k) -> str:
+    return text[int(k)].as_py()
+
+
+def series(text: pa.Array, rows: np.ndarray | None = None) -> pd.Series:
+    """The cells (at `rows`) as an object Series, for the slow paths' per-value work."""
+    part = text if rows is None else text.take(pa.array(np.asarray(rows, dtype=np.int64)))
+    return pd.Series(part.to_pylist(), dtype=object)
