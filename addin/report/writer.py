@@ -283,7 +283,7 @@ def _run(args) -> int:
                                args.group, args.whatif_case)
         message += f"; {len(pictures)} pictures -> {args.plots}"
     print(message, file=sys.stderr)
-    return 0
+    return 1 if counts.rejected else 0  # as severance calc: a payroll script can tell
 
 
 def add_subcommand(subparsers, common) -> None:

@@ -8,9 +8,12 @@ import subprocess
 import zipfile
 
 import openpyxl
+import pandas as pd
 import pytest
 
+from addin.cases import from_records
 from addin.report.writer import build_report_template
+from addin.rules.engine import compute
 from addin.excel.styles import ROLES, default_styles, read_template
 from addin.excel.xlsx import logo_image
 from tests.report.generated import ROOT, SEVERANCE, severance, generated_records, write_csv
@@ -57,7 +60,7 @@ def test_a_restyled_template_restyles_the_report(tmp_path, sample_cases_path):
     book.save(template)
     out = tmp_path / "styled.xlsx"
     result = severance("report", sample_cases_path, "-o", out, "--template", template)
-    assert result.returncode == 0, result.stderr
+    assert result.returncode == 1, result.stderr  # the sample's 5 rejected rows
     summary = openpyxl.load_workbook(out)["Summary"]
     header_row = 5  # the logo takes row 1
     col = {norm(c.value): c.column for c in summary[header_row] if c.value}
@@ -82,7 +85,7 @@ def test_progress_bar_only_on_a_terminal(tmp_path, agreements):
     import pty
     path = write_csv(generated_records(400, seed=5), tmp_path / "c.csv")
     piped = severance("report", path, "-o", tmp_path / "a.xlsx")
-    assert piped.returncode == 0 and piped.stderr.count("\n") == 1 and "rows/s" not in piped.stderr
+    assert piped.returncode == 1 and piped.stderr.count("\n") == 1  # generated rows rejected and "rows/s" not in piped.stderr
     import fcntl
     import struct
     import termios
@@ -100,7 +103,7 @@ def test_progress_bar_only_on_a_terminal(tmp_path, agreements):
         if not chunk:
             break
         seen += chunk
-    assert proc.wait(timeout=300) == 0
+    assert proc.wait(timeout=300) == 1
     os.close(leader)
     assert b"severance report" in seen and b"rows" in seen, seen
 
@@ -108,6 +111,18 @@ def test_progress_bar_only_on_a_terminal(tmp_path, agreements):
 def test_cli_summary_line(tmp_path, sample_cases_path):
     result = severance("report", sample_cases_path, "-o", tmp_path / "r.xlsx",
                        "--per-employee", tmp_path / "st")
-    assert result.returncode == 0
+    assert result.returncode == 1  # rows were rejected (as severance calc); every output written
+    assert (tmp_path / "r.xlsx").exists()
     assert result.stderr.strip() == (f"43 input rows: 31 paid, 7 no severance, 5 rejected; 828 payments "
                                      f"-> {tmp_path / 'r.xlsx'}; 31 statements -> {tmp_path / 'st'}")
+
+
+def test_exit_status_is_0_only_when_no_row_is_rejected(tmp_path, sample_cases_path, agreements):
+    records = pd.read_csv(sample_cases_path, dtype=str, keep_default_na=False).to_dict("records")
+    payouts = compute(from_records(records, agreements), agreements)
+    valid = [r for r, s in zip(records, payouts.status) if s != "rejected"]
+    assert 0 < len(valid) < len(records)
+    clean = severance("report", write_csv(valid, tmp_path / "valid.csv"), "-o", tmp_path / "v.xlsx")
+    assert clean.returncode == 0, clean.stderr
+    assert severance("report", sample_cases_path, "-o", tmp_path / "s.xlsx").returncode == 1
+    assert (tmp_path / "s.xlsx").exists()
