@@ -91,8 +91,8 @@ def plan_calculator(agreement: Agreement) -> list[SheetPlan]:
     row = _result(plan, row + 2, refs, example)
     row = _lines(plan, row + 2, refs, agreement, example)
     row = _details(plan, row + 2, refs, example)
-    plan.put(row + 2, LABEL, Slot(text(f"The payment schedule and the what-if by termination month are on the "
-                                       f"next sheets."), Look(face=Typeface(9, italic=True, color=GREY))))
+    plan.put(row + 2, LABEL, Slot(text("The payment schedule and the what-if by termination month are on the "
+                                       "next sheets."), Look(face=Typeface(9, italic=True, color=GREY))))
     plan.print_area = span(TOP, column(min(WIDTHS)), row + 2, column(max(WIDTHS)))
     plan.active_cell = address(*_first_input(plan))
     schedule = _schedule_sheet(refs, agreement, example)
@@ -140,9 +140,9 @@ def _result(plan: SheetPlan, band: int, refs: dict[str, str], example: Figures) 
     plan.put(row, VALUE, Slot(formula(status, cached=values["status"]),
                               Look(face=Typeface(11, bold=True), horizontal=Align.CENTER, vertical=Align.CENTER),
                               name="status"))
-    sentence = (f'IF(status="incomplete","Fill in: "&missing_inputs&"."&IF(input_problems="",""," "&input_problems),'
-                f'IF(status="invalid",input_problems,'
-                f'IF(eligible,"Payable under clauses (i) to (iv) below.",reason)))')
+    sentence = ('IF(status="incomplete","Fill in: "&missing_inputs&"."&IF(input_problems="",""," "&input_problems),'
+                'IF(status="invalid",input_problems,'
+                f'IF(eligible,{F.text(result_sentence({"eligible": True}))},reason)))')
     plan.put(row, NAME, Slot(formula(sentence, cached=result_sentence(values)),
                              Look(face=Typeface(10, bold=True), wrap=True, vertical=Align.CENTER), span=3))
     plan.heights[row] = 30

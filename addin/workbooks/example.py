@@ -14,7 +14,6 @@ from typing import Mapping, Sequence
 import numpy as np
 
 from ..cases import from_records
-from ..results.tables import calc_frame
 from ..results.words import reason_text, warning_text
 from ..rules.engine import INPUT_NOTES, compute
 from ..rules.payments import payments
@@ -50,7 +49,6 @@ def engine_figures(records: Sequence[Mapping[str, object]], agreement: Agreement
     if bad:
         raise ValueError(f"the workbook example does not read as a case: {bad}")
     payouts = compute(cases, agreements)
-    frame = calc_frame(cases, payouts)
     # A formula reads a cell as typed, so the workbooks show the warnings but no input notes.
     warned = warning_text(cases, _without_notes(payouts))
     reasons = reason_text(cases, payouts)
@@ -65,7 +63,6 @@ def engine_figures(records: Sequence[Mapping[str, object]], agreement: Agreement
             eligible=eligible, installments=int(payouts.installments[k]),
             bonus_proration=(int(payouts.proration_num[k]) / int(payouts.proration_den[k])
                              if eligible else ""),
-            bonus_proration_text=str(frame["bonus_proration"][k]),
             pay_frequency_applied=str(cases.pay_frequency[k]))
         mine = every["case"] == k
         paid = tuple((str(c), int(n), d.astype(object), p.astype(object), int(a) / 100) for c, n, d, p, a in zip(

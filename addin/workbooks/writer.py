@@ -151,11 +151,11 @@ def _chart(spec: LineChart, ws) -> ExcelLineChart:
     chart.x_axis.delete = chart.y_axis.delete = False
     chart.legend = None
     chart.width, chart.height = spec.width_cm, spec.height_cm
-    values = Reference(ws, range_string=f"{_quoted(ws.title)}!{spec.values}")
+    values = Reference(ws, range_string=f"{quote_sheetname(ws.title)}!{spec.values}")
     chart.add_data(values, titles_from_data=False)
     chart.series[0].tx = SeriesLabel(v=spec.title)
     chart.series[0].smooth = False
-    chart.set_categories(Reference(ws, range_string=f"{_quoted(ws.title)}!{spec.categories}"))
+    chart.set_categories(Reference(ws, range_string=f"{quote_sheetname(ws.title)}!{spec.categories}"))
     series = chart.series[0]
     if spec.cached_values:
         series.val.numRef.numCache = _points(spec.cached_values, "General")
@@ -168,10 +168,6 @@ def _points(values, number_format: str) -> NumData:
     """A chart series' cached points (what a viewer draws without recalculating)."""
     return NumData(formatCode=number_format, ptCount=len(values),
                    pt=[NumVal(idx=k, v=float(v)) for k, v in enumerate(values)])
-
-
-def _quoted(title: str) -> str:
-    return quote_sheetname(title)
 
 
 def _font(face: Typeface) -> Font:
