@@ -214,3 +214,31 @@ def test_whatif_chart_points_at_the_whatif_cells(books):
     totals = [c.value for row in cached[cash.replace("$", "")] for c in row]
     points = re.findall(r"<(?:c:)?val>.*?</(?:c:)?val>", charts[0], re.S)[0]
     assert [float(v) for v in re.findall(r"<(?:c:)?v>([^<]*)</(?:c:)?v>", points)] == totals
+
+
+def _words(pdf) -> list[list[tuple[float, float, str]]]:
+    """Each page's words as (height, top, text), from pdftotext's bounding boxes."""
+    html = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, text=True).stdout
+    pages = []
+    for page in html.split("<page")[1:]:
+        pages.append([(float(b) - float(a), float(a), w) for a, b, w in re.findall(
+            r'yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)">([^<]*)<', page)])
+    return pages
+
+
+def test_printed_text_is_never_smaller_than_the_8_point_footer(books, tmp_path):
+    """The footer is set in 8 points and is never scaled: every word of a page stands at least as
+    tall as the footer's words, so no text prints under 8 points (the calculator shrunk to its
+    one page included). The functions demo prints at full size, a footer and no ### on each page."""
+    _, calc, demo, _ = books
+    for path in (calc, demo):
+        pdf = to_pdf(path, tmp_path)
+        pages = _words(pdf)
+        assert pages
+        for k, words in enumerate(pages, 1):
+            footer = [h for h, _, w in words if w == "Page"]
+            assert footer, (path.name, k)
+            body = [(h, w) for h, top, w in words if h > 0 and top < max(t for _, t, _ in words) - 5]
+            smallest = min(body)
+            assert smallest[0] >= 0.98 * footer[0], (path.name, k, smallest, footer[0])
+            assert "###" not in {w for _, _, w in words}, (path.name, k)
