@@ -109,7 +109,7 @@ def cash_flow_sheet(cases: CaseTable, payouts: Payouts, pay: Mapping, columns: S
             elif offset == len(months):
                 row = [text("Total", Role.TOTAL)] + [
                     Cell(Kind.FORMULA, f"SUM({get_column_letter(c)}{FIRST_ROW}:{get_column_letter(c)}{r - 1})",
-                         Role.TOTAL, money(_total(flow, by_group, names, c)))
+                         Role.TOTAL, _total(flow, by_group, names, c))
                     for c in range(2, len(names) + 1)]
             else:
                 row = []
