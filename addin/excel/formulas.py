@@ -782,3 +782,9 @@ def sum_in_month(amounts: str, dates: str, first_of_month: str, criteria: Iterab
 def group_of(ref: str) -> str:
     """A case-table cell as the group it falls in: its text trimmed, "(blank)" where empty."""
     return f'IF(TRIM({ref}&"")="","(blank)",TRIM({ref}&""))'
+
+
+def clock_without_zone(clock: str) -> str:
+    """A time of day without the time zone after it (Z, +02:00, -0500), which the reader passes over."""
+    return (f'IF(RIGHT({clock},1)="Z",TRIM(LEFT({clock},LEN({clock})-1)),'
+            f'IFERROR(TRIM(LEFT({clock},FIND("+",{clock})-1)),IFERROR(TRIM(LEFT({clock},FIND("-",{clock})-1)),{clock})))')

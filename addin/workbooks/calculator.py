@@ -148,7 +148,7 @@ def _result(plan: SheetPlan, band: int, refs: dict[str, str], example: Figures) 
     plan.heights[row] = 30
     line = span(row, LABEL, row, NOTE)
     for word, fill in STATUS_FILLS:
-        plan.highlights.append(Highlight(line, f'$C${row}="{word}"', fill=fill))
+        plan.highlights.append(Highlight(line, f'{address(row, VALUE, absolute=True)}="{word}"', fill=fill))
     return row
 
 
