@@ -15,7 +15,6 @@ import pyarrow.csv as pcsv
 
 from .text import TEXT
 
-BLOCK_BYTES = 16 << 20
 
 
 def _plain(raw: bytes, above_end: int) -> bool:
@@ -43,7 +42,7 @@ def read_text_table(raw: bytes, sep: str, above: int, header: list[str]) -> pd.D
         table = pcsv.read_csv(
             pa.BufferReader(body),
             read_options=pcsv.ReadOptions(skip_rows=above + 1, autogenerate_column_names=True,
-                                          block_size=BLOCK_BYTES, use_threads=True),
+                                          block_size=max(len(body), 1 << 20)),
             parse_options=pcsv.ParseOptions(delimiter=sep, newlines_in_values=b'"' in body),
             convert_options=pcsv.ConvertOptions(
                 column_types={f"f{k}": TEXT for k in range(width)}, strings_can_be_null=False,
@@ -54,7 +53,7 @@ def read_text_table(raw: bytes, sep: str, above: int, header: list[str]) -> pd.D
         return None
     if any(t != TEXT for t in table.schema.types):
         return None
-    return table.combine_chunks().rename_columns(header).to_pandas()
+    return table.rename_columns(header).to_pandas()   # one block: one chunk per column
 
 
 def record_lines(frame: pd.DataFrame, quoted: bool) -> np.ndarray:

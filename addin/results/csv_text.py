@@ -11,11 +11,11 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
+import pyarrow.csv as pcsv
 
 from .output import FORMULA_PREFIXES, neutralize
 
 TEXT = pa.string()
-LARGE = pa.large_string()   # for a joined table beyond 2 GiB of text
 # A cell needing quotes (Python's csv writer with "\n" lines: the comma, the quote, "\n").
 NEEDS_QUOTES = r'[,"\n]'
 RISKY = "^[" + "".join("\\" + p if p in "-|" else p for p in FORMULA_PREFIXES) + "]"
@@ -37,10 +37,18 @@ def _cells(text: pa.Array) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _holds_any(text: pa.Array, characters: bytes) -> bool:
-    """Whether any cell holds one of `characters` (single bytes), by one scan of the bytes."""
+    """Whether any cell holds one of `characters` (single bytes), by scans of the bytes."""
     data, offsets = _cells(text)
     part = data[offsets[0]:offsets[-1]].tobytes() if len(offsets) else b""
     return any(bytes([c]) in part for c in characters)
+
+
+def _holding(text: pa.Array, characters: str) -> dict[str, bool]:
+    """For each of `characters` (one byte each), whether any cell holds it (one copy of the
+    column's bytes, then a fast scan for each)."""
+    data, offsets = _cells(text)
+    part = data[offsets[0]:offsets[-1]].tobytes() if len(offsets) else b""
+    return {c: c.encode() in part for c in characters}
 
 
 def _guarded(text: pa.Array) -> pa.Array:
@@ -84,7 +92,15 @@ def _arrow_writes(frame: pd.DataFrame) -> bool:
     return kinds and len(frame) > 0 and len(frame.columns) > 1
 
 
+# Arrow's writer quotes no cell here (quoting_style "none"): a cell needing quotes is written with
+# stand-ins for its quotes, commas and line breaks, which become those characters once written.
+STAND_INS = {",": "\x01", '"': "\x02", "\n": "\x03", "\r": "\x04"}
+RESTORE = bytes.maketrans("".join(STAND_INS.values()).encode(), "".join(STAND_INS).encode())
+ROWS_PER_PART = 1 << 17
+
+
 def _quoted(text: pa.Array) -> pa.Array:
+    """Header cells quoted as Python's csv writer quotes them."""
     if not _holds_any(text, b',"\n'):
         return text
     needs = pc.match_substring_regex(text, NEEDS_QUOTES)
@@ -94,20 +110,50 @@ def _quoted(text: pa.Array) -> pa.Array:
     return pc.if_else(needs, doubled, text)
 
 
+def _stand_in(text: pa.Array) -> pa.Array:
+    """A column as Arrow may write it unquoted: every cell needing quotes quoted, with stand-ins."""
+    has = _holding(text, "".join(STAND_INS))
+    if not any(has.values()):
+        return text
+    needs = None
+    for c in (",", '"', "\n"):
+        if has[c]:
+            found = pc.match_substring(text, c)
+            needs = found if needs is None else pc.or_(needs, found)
+    cells = text
+    for c, stand_in in STAND_INS.items():
+        if has[c]:
+            cells = pc.replace_substring(cells, c, stand_in * (2 if c == '"' else 1))
+    if needs is None:
+        return cells  # a carriage return alone needs no quotes
+    quote = pa.scalar(STAND_INS['"'], text.type)
+    return pc.if_else(needs, pc.binary_join_element_wise(quote, cells, quote, pa.scalar("", text.type)), cells)
+
+
+def _pandas_csv(frame: pd.DataFrame, header: bool) -> bytes:
+    """The rows as pandas writes them, the same guard applied cell by cell."""
+    return frame.astype(object).map(neutralize).to_csv(index=False, header=header,
+                                                       lineterminator="\n").encode("utf-8")
+
+
+def _part_csv(part: pd.DataFrame) -> bytes:
+    """Some rows of the table as CSV lines (no header)."""
+    columns = [column_text(part[c]) for c in part.columns]
+    if any(_holds_any(c, "".join(STAND_INS.values()).encode()) for c in columns):
+        return _pandas_csv(part, header=False)   # text holding the stand-ins themselves
+    table = pa.table([_stand_in(c) for c in columns], names=[f"c{k}" for k in range(len(columns))])
+    sink = pa.BufferOutputStream()
+    pcsv.write_csv(table, sink, pcsv.WriteOptions(include_header=False, quoting_style="none"))
+    return sink.getvalue().to_pybytes().translate(RESTORE)
+
+
 def write_csv(frame: pd.DataFrame, out: BinaryIO) -> None:
-    """Write `frame` as CSV (a header line, then one line per row) to a binary stream."""
-    if not _arrow_writes(frame):  # a table of another shape: pandas, the same guard cell by cell
-        safe = frame.astype(object).map(neutralize)
-        out.write(safe.to_csv(index=False, lineterminator="\n").encode("utf-8"))
+    """Write `frame` as CSV (a header line, then one line per row) to a binary stream, a part
+    of the rows at a time (the text of one part is in memory at once, not the whole table's)."""
+    if not _arrow_writes(frame):
+        out.write(_pandas_csv(frame, header=True))
         return
     header = pa.array([str(c) for c in frame.columns], type=TEXT)
     out.write((",".join(_quoted(header).to_pylist()) + "\n").encode("utf-8"))
-    columns = [_quoted(column_text(frame[c])) for c in frame.columns]
-    if sum(c.nbytes for c in columns) + 2 * len(frame) * len(columns) >= 2**31:
-        columns = [c.cast(LARGE) for c in columns]
-    kind = columns[0].type
-    # The last cell of each line carries the line break: the joined text is the CSV body.
-    columns[-1] = pc.binary_join_element_wise(columns[-1], pa.scalar("\n", kind), pa.scalar("", kind))
-    lines = pc.binary_join_element_wise(*columns, pa.scalar(",", kind))
-    _, offsets = _cells(lines)
-    out.write(memoryview(lines.buffers()[2])[int(offsets[0]):int(offsets[-1])])
+    for start in range(0, len(frame), ROWS_PER_PART):
+        out.write(_part_csv(frame.iloc[start:start + ROWS_PER_PART]))

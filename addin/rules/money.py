@@ -6,6 +6,7 @@ in the vectorized engine, and leave as Decimal or two-place text.
 
 from __future__ import annotations
 
+import sys
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 import numpy as np
@@ -67,8 +68,14 @@ def cents_text(cents: np.ndarray, valid: np.ndarray | None = None):
     import pyarrow as pa
     import pyarrow.compute as pc
     cents = np.asarray(cents, dtype=np.int64).ravel()
-    whole = pc.cast(pa.array(cents), pa.decimal128(19, 0))
-    two_places = pa.Array.from_buffers(pa.decimal128(19, 2), len(whole), whole.buffers(), offset=whole.offset)
+    if sys.byteorder == "little":   # the decimal's 128-bit words: the cents, then their sign
+        words = np.empty((len(cents), 2), dtype=np.int64)
+        words[:, 0], words[:, 1] = cents, cents >> 63
+        two_places = pa.Array.from_buffers(pa.decimal128(19, 2), len(cents), [None, pa.py_buffer(words)])
+    else:
+        whole = pc.cast(pa.array(cents), pa.decimal128(19, 0))
+        two_places = pa.Array.from_buffers(pa.decimal128(19, 2), len(whole), whole.buffers(),
+                                           offset=whole.offset)
     text = pc.cast(two_places, pa.string())
     if valid is not None:
         text = pc.if_else(pa.array(np.asarray(valid, dtype=bool).ravel()), text, "")
