@@ -9,7 +9,8 @@ so SUMIFS can select a group's payments.
 
 from __future__ import annotations
 
-from typing import Mapping
+from functools import partial
+from typing import Callable, Mapping, NamedTuple
 
 import numpy as np
 from openpyxl.utils import get_column_letter
@@ -17,7 +18,7 @@ from openpyxl.utils import get_column_letter
 from ..cases import normalize_column
 from ..excel import formulas as F
 from ..excel.cells import Cell, Kind, Role
-from ..results.cashflow import CASH_COMPONENTS, Period, cash_flow, group_values
+from ..results.cashflow import CASH_COMPONENTS, CashFlow, Period, cash_flow, group_values
 from ..rules.case import CaseTable
 from ..rules.engine import Payouts
 from ..rules.money import cents_to_decimal
@@ -48,47 +49,43 @@ def _schedule_range(schedule: Pages, page: int, name: str) -> str:
     return schedule.data_range(page, _SCHEDULE_LETTER[name])
 
 
+class _Sheet(NamedTuple):
+    """What the Cash flow rows read."""
+    schedule: Pages
+    months: list[str]
+    flow: CashFlow
+    groups: list[str]
+    by_group: dict[tuple[str, str], int]    # (month, group) -> cents
+    helpers: list[str]                      # the helper column of each schedule page
+
+    def sums(self, label_ref: str, criteria: Callable[[int], list[tuple[str, str]]]) -> str:
+        """SUMIFS of the schedule's amounts in the month of `label_ref`, over every page."""
+        first = month_date(label_ref)
+        return "+".join(F.sum_in_month(_schedule_range(self.schedule, p, "amount"),
+                                       _schedule_range(self.schedule, p, "payment_date"), first, criteria(p))
+                        for p in range(len(self.schedule.titles)))
+
+    def helper_range(self, page: int) -> str:
+        letter = self.helpers[page]
+        return f"${letter}${self.schedule.first_row}:${letter}${self.schedule.last_row(page)}"
+
+
 def cash_flow_sheet(cases: CaseTable, payouts: Payouts, pay: Mapping, columns: SummaryColumns,
                     summary: Pages, schedule: Pages, group: str | None = None) -> ChartedSheet:
     flow = cash_flow(cases, payouts, Period.MONTH)
-    months = list(flow.period)
     by_group: dict[tuple[str, str], int] = {}
-    groups: list[str] = []
     group_name = normalize_column(group) if group else None
     if group:
         grouped = cash_flow(cases, payouts, Period.MONTH, group)
-        for m, g, c in zip(grouped.period, grouped.group, grouped.amounts["cash_total"]):
-            by_group[(m, g)] = int(c)
-        groups = sorted(set(grouped.group.tolist()))
+        by_group = {(m, g): int(c) for m, g, c in zip(grouped.period, grouped.group, grouped.amounts["cash_total"])}
+    groups = sorted({g for _, g in by_group})
     names = ["month", *(COMPONENT_LABELS[c] for c in (*CASH_COMPONENTS, "cash_total")), *groups]
     helper_col = len(names) + 2  # one empty column, then a helper per schedule page
     pages = len(schedule.titles)
-    helper_letters = [get_column_letter(helper_col + p) for p in range(pages)]
+    sheet = _Sheet(schedule, list(flow.period), flow, groups, by_group,
+                   [get_column_letter(helper_col + p) for p in range(pages)])
+    months = sheet.months
     group_of_payment = group_values(cases, group)[pay["case"]] if group else None
-
-    def cell_range(letter: str, page: int) -> str:
-        return f"${letter}${schedule.first_row}:${letter}${schedule.last_row(page)}"
-
-    def sums(label_ref: str, criteria_for_page) -> str:
-        first = month_date(label_ref)
-        return "+".join(F.sum_in_month(_schedule_range(schedule, p, "amount"),
-                                       _schedule_range(schedule, p, "payment_date"), first,
-                                       criteria_for_page(p)) for p in range(pages))
-
-    def month_row(i: int, r: int) -> Row:
-        label_ref = f"$A{r}"
-        m = months[i]
-        row: Row = [text(m)]
-        for component in CASH_COMPONENTS:
-            f = sums(label_ref, lambda p, c=component: [(_schedule_range(schedule, p, "component"), f'"{c}"')])
-            row.append(Cell(Kind.FORMULA, f, Role.MONEY, money(flow.amounts[component][i])))
-        row.append(Cell(Kind.FORMULA, f"SUM(B{r}:D{r})", Role.MONEY, money(flow.amounts["cash_total"][i])))
-        for j, g in enumerate(groups):
-            g_ref = f"{get_column_letter(6 + j)}${FIRST_ROW - 1}"
-            f = sums(label_ref, lambda p: [(cell_range(helper_letters[p], p), g_ref)])
-            row.append(Cell(Kind.FORMULA, f, Role.MONEY, money(by_group.get((m, g), 0))))
-        return row
-
     group_letter = columns.letter.get(group_name) if group_name else None
     totals_row = FIRST_ROW + len(months)
     n_rows = len(months) + 1
@@ -105,7 +102,7 @@ def cash_flow_sheet(cases: CaseTable, payouts: Payouts, pay: Mapping, columns: S
         for offset in range(n_rows):
             r = FIRST_ROW + offset
             if offset < len(months):
-                row = month_row(offset, r)
+                row = month_row(sheet, offset, r)
             elif offset == len(months):
                 row = [text("Total", Role.TOTAL)] + [
                     Cell(Kind.FORMULA, f"SUM({get_column_letter(c)}{FIRST_ROW}:{get_column_letter(c)}{r - 1})",
@@ -115,24 +112,16 @@ def cash_flow_sheet(cases: CaseTable, payouts: Payouts, pay: Mapping, columns: S
                 row = []
             if group:
                 row = row + [None] * (helper_col - 1 - len(row))
-                for p in range(pages):
-                    ps = schedule.rows_on(p)
-                    if offset < len(ps):
-                        k = int(pay["case"][ps[offset]])
-                        sheet, srow = summary.locate(k)
-                        ref = f"{quote(sheet)}!${group_letter}{srow}" if group_letter else '""'
-                        row.append(Cell(Kind.FORMULA, F.group_of(ref), Role.TEXT,
-                                        group_of_payment[ps[offset]]))
-                    else:
-                        row.append(None)
+                row += helper_cells(summary, schedule, pay, offset, group_letter, group_of_payment)
             yield row
 
     widths = {"A": 12, **{get_column_letter(c): 18 for c in range(2, len(names) + 1)},
-              **{letter: 24 for letter in helper_letters}}
+              **{letter: 24 for letter in sheet.helpers}}
     last = max(totals_row - 1, FIRST_ROW)
-    stacked = ColumnChart("Cash paid by month, (i)-(iii) (payment dates)", f"B{totals_row + 3}", 1,
-                          (2, 3, 4), FIRST_ROW, last, stacked=True, x_title="month")
-    charts = [stacked] if months else []
+    charts = []
+    if months:
+        charts.append(ColumnChart("Cash paid by month, (i)-(iii) (payment dates)", f"B{totals_row + 3}", 1,
+                                  (2, 3, 4), FIRST_ROW, last, stacked=True, x_title="month"))
     if groups and months:
         charts.append(ColumnChart(f"Cash paid by month and {group_name}", f"B{totals_row + 25}", 1,
                                   tuple(range(6, 6 + len(groups))), FIRST_ROW, last, stacked=True,
@@ -140,6 +129,45 @@ def cash_flow_sheet(cases: CaseTable, payouts: Payouts, pay: Mapping, columns: S
     return ChartedSheet(title=TITLE, rows=rows(), row_count=FIRST_ROW - 1 + n_rows, widths=widths,
                         freeze=f"B{FIRST_ROW}", header_row=FIRST_ROW - 1, header_height=45,
                         charts=tuple(charts))
+
+
+def month_row(sheet: _Sheet, i: int, r: int) -> Row:
+    """Month i on row r: (i)-(iii) by component, the cash total, each group's cash total."""
+    label_ref, m = f"$A{r}", sheet.months[i]
+    row: Row = [text(m)]
+    for component in CASH_COMPONENTS:
+        by_component = partial(_component_criteria, sheet.schedule, component)
+        row.append(Cell(Kind.FORMULA, sheet.sums(label_ref, by_component), Role.MONEY,
+                        money(sheet.flow.amounts[component][i])))
+    row.append(Cell(Kind.FORMULA, f"SUM(B{r}:D{r})", Role.MONEY, money(sheet.flow.amounts["cash_total"][i])))
+    for j, g in enumerate(sheet.groups):
+        by_group = partial(_group_criteria, sheet, f"{get_column_letter(6 + j)}${FIRST_ROW - 1}")
+        row.append(Cell(Kind.FORMULA, sheet.sums(label_ref, by_group), Role.MONEY,
+                        money(sheet.by_group.get((m, g), 0))))
+    return row
+
+
+def _component_criteria(schedule: Pages, component: str, page: int) -> list[tuple[str, str]]:
+    return [(_schedule_range(schedule, page, "component"), f'"{component}"')]
+
+
+def _group_criteria(sheet: _Sheet, group_ref: str, page: int) -> list[tuple[str, str]]:
+    return [(sheet.helper_range(page), group_ref)]
+
+
+def helper_cells(summary: Pages, schedule: Pages, pay: Mapping, offset: int, group_letter: str | None,
+                 group_of_payment) -> Row:
+    """The helpers of sheet row FIRST_ROW + offset: the group of each page's schedule row there."""
+    out: Row = []
+    for p in range(len(schedule.titles)):
+        ps = schedule.rows_on(p)
+        if offset >= len(ps):
+            out.append(None)
+            continue
+        sheet, row = summary.locate(int(pay["case"][ps[offset]]))
+        ref = f"{quote(sheet)}!${group_letter}{row}" if group_letter else '""'
+        out.append(Cell(Kind.FORMULA, F.group_of(ref), Role.TEXT, group_of_payment[ps[offset]]))
+    return out
 
 
 def _total(flow, by_group: dict, names: list[str], column: int) -> object:

@@ -11,7 +11,8 @@ continuation (iv) is not a cash payment and withholds nothing.
 
 from __future__ import annotations
 
-from typing import Mapping
+from decimal import Decimal
+from typing import Mapping, NamedTuple
 
 import numpy as np
 from openpyxl.utils import get_column_letter
@@ -70,64 +71,34 @@ def _parameter_rows(tax_years: Mapping[int, TaxYear]) -> list[Row]:
     return rows
 
 
+class _Sheet(NamedTuple):
+    """What every payment row of the sheet reads."""
+    cases: CaseTable
+    payroll: Payroll
+    columns: SummaryColumns
+    summary: Pages
+    schedule: Pages
+    order: np.ndarray                  # payroll.schedule positions in payment-date order
+    before: dict[str, np.ndarray]      # the year's wages before each payment (in `order`)
+    years: tuple[int, ...]             # the tax-parameter block's years
+    years_range: str
+    figure_range: dict[str, str]
+
+
 def net_pay_sheet(cases: CaseTable, payroll: Payroll, columns: SummaryColumns, summary: Pages,
                   schedule: Pages, tax_years: Mapping[int, TaxYear] | None = None) -> SheetPlan:
     """`schedule`: the Payment schedule pages of payroll.schedule (the delay applied if asked)."""
     tax_years = builtin_tax_years() if tax_years is None else tax_years
-    s, w, inputs = payroll.schedule, payroll.withholding, payroll.inputs
+    s, w = payroll.schedule, payroll.withholding
     order = payment_order(np.asarray(s["case"]), np.asarray(s["payment_date"], dtype="datetime64[D]"))
     params = _parameter_rows(tax_years)
-    n_years = len(tax_years)
-    first_param = 5
-    last_param = first_param + max(n_years, 1) - 1
+    first_param, last_param = 5, 5 + max(len(tax_years), 1) - 1
     header_row = 3 + len(params) + 2
-    first = header_row + 1
-    n = len(order)
-    figure_range = {f: f"${get_column_letter(i + 2)}${first_param}:${get_column_letter(i + 2)}${last_param}"
-                    for i, f in enumerate(TAX_FIGURES)}
-    years_range = f"$A${first_param}:$A${last_param}"
-    before = _running(s, order, cases, inputs)
-
-    def payment_row(i: int, r: int, case_first: int, same_case: bool) -> Row:
-        p = int(order[i])
-        k = int(s["case"][p])
-        sheet, srow = schedule.locate(p)
-        ps = quote(sheet) + "!"
-        sum_sheet, sum_row = summary.locate(k)
-        term = f"{quote(sum_sheet)}!${columns.letter['termination_date']}{sum_row}"
-        has = bool(w.has_table[p])
-        year = f"${L['tax_year']}{r}"
-        row: Row = [text(cases.employee_id[k]), text(s["component"][p]), text(s["clause"][p]),
-                    Cell(Kind.FORMULA, f"{ps}${_S['payment_date']}{srow}", Role.DATE,
-                         s["payment_date"][p].astype(object)),
-                    Cell(Kind.FORMULA, f"{ps}${_S['amount']}{srow}", Role.MONEY, _money(s["amount"][p])),
-                    Cell(Kind.FORMULA, f"YEAR(${L['payment_date']}{r})", Role.COUNT, int(w.year[p])),
-                    Cell(Kind.FORMULA, F.tax_table_row(year, years_range), Role.COUNT,
-                         (sorted(tax_years).index(int(w.year[p])) + 1) if has else None)]
-        if not same_case:
-            row += [number(_money(inputs.ytd_wages[k]), Role.INPUT_MONEY),
-                    number(_money(inputs.ytd_supplemental_wages[k]), Role.INPUT_MONEY),
-                    number(cents_to_decimal(int(inputs.state_rate_ppm[k])) / 10000, Role.FRACTION)
-                    if inputs.state_rate_given[k] else None]
-        else:
-            row += [None, None, None]
-        for name, ytd in (("wages_before", "ytd_wages"), ("supplemental_before", "ytd_supplemental_wages")):
-            start = F.year_to_date_start(year, term, f"${L[ytd]}${case_first}")
-            f = (F.running_before(f"{year}=${L['tax_year']}{r - 1}", f"${L[name]}{r - 1}", f"${L['amount']}{r - 1}",
-                                  start) if same_case else start)
-            row.append(Cell(Kind.FORMULA, f, Role.MONEY, _money(before[name][i])))
-        refs = {"amount": f"${L['amount']}{r}", "table": f"${L['tax_table_row']}{r}",
-                "wages_before": f"${L['wages_before']}{r}", "supplemental_before": f"${L['supplemental_before']}{r}",
-                "state_withholding_rate": f"${L['state_withholding_rate']}${case_first}",
-                **{f: F.tax_figure(figure_range[f], f"${L['tax_table_row']}{r}") for f in TAX_FIGURES},
-                **{t: f"${L[t]}{r}" for t in TAXES}}
-        for name in TAXES:
-            shown = has and (name != "state_withholding" or bool(w.state_given[p]))
-            row.append(Cell(Kind.FORMULA, BUILDS[name](refs), Role.MONEY,
-                            _money(getattr(w, name)[p]) if shown else None))
-        note = ESTIMATE if has else f"{missing_table_text((int(w.year[p]),))}: no estimate"
-        row.append(text(note, Role.NOTE))
-        return row
+    first, n = header_row + 1, len(order)
+    sheet = _Sheet(cases, payroll, columns, summary, schedule, order, _running(s, order, cases, payroll.inputs),
+                   tuple(sorted(tax_years)), f"$A${first_param}:$A${last_param}",
+                   {f: f"${get_column_letter(i + 2)}${first_param}:${get_column_letter(i + 2)}${last_param}"
+                    for i, f in enumerate(TAX_FIGURES)})
 
     def rows():
         yield [text(TITLE, Role.TITLE)]
@@ -138,20 +109,12 @@ def net_pay_sheet(cases: CaseTable, payroll: Payroll, columns: SummaryColumns, s
         yield [text(c, Role.HEADER) for c in COLUMNS]
         last_case, case_first = -1, first
         for i in range(n):
-            r = first + i
             k = int(s["case"][order[i]])
             same = k == last_case
             if not same:
-                last_case, case_first = k, r
-            yield payment_row(i, r, case_first, same)
-        total: Row = [text("Total (estimate)", Role.TOTAL)] + [None] * (len(COLUMNS) - 1)
-        last = max(first + n - 1, first)
-        for name in ("amount", *TAXES):
-            c = L[name]
-            cached = _money(np.sum(s["amount"])) if name == "amount" else _money(
-                np.sum(np.where(w.has_table, getattr(w, name), 0)))
-            total[COLUMNS.index(name)] = Cell(Kind.FORMULA, f"SUM({c}{first}:{c}{last})", Role.TOTAL, cached)
-        yield total
+                last_case, case_first = k, first + i
+            yield payment_row(sheet, i, first + i, case_first, same)
+        yield totals_row(s, w, first, max(first + n - 1, first))
 
     widths = {L[c]: 14 for c in COLUMNS}
     widths.update({L["employee_id"]: 12, L["component"]: 22, L["clause"]: 8, L["tax_year"]: 9,
@@ -160,6 +123,57 @@ def net_pay_sheet(cases: CaseTable, payroll: Payroll, columns: SummaryColumns, s
                      freeze=f"B{first}", header_row=header_row, header_height=45,
                      autofilter=f"A{header_row}:{L['note']}{max(first + n - 1, first)}",
                      print_title_rows=f"{header_row}:{header_row}", wide=True)
+
+
+def payment_row(sheet: _Sheet, i: int, r: int, case_first: int, same_case: bool) -> Row:
+    """The i-th payment (in payment-date order) on sheet row r; `case_first`: the row of the
+    case's first payment, which holds its payroll inputs."""
+    s, w, inputs = sheet.payroll.schedule, sheet.payroll.withholding, sheet.payroll.inputs
+    p = int(sheet.order[i])
+    k = int(s["case"][p])
+    on, srow = sheet.schedule.locate(p)
+    ps = quote(on) + "!"
+    sum_sheet, sum_row = sheet.summary.locate(k)
+    term = f"{quote(sum_sheet)}!${sheet.columns.letter['termination_date']}{sum_row}"
+    has = bool(w.has_table[p])
+    year = f"${L['tax_year']}{r}"
+    row: Row = [text(sheet.cases.employee_id[k]), text(s["component"][p]), text(s["clause"][p]),
+                Cell(Kind.FORMULA, f"{ps}${_S['payment_date']}{srow}", Role.DATE, s["payment_date"][p].astype(object)),
+                Cell(Kind.FORMULA, f"{ps}${_S['amount']}{srow}", Role.MONEY, _money(s["amount"][p])),
+                Cell(Kind.FORMULA, f"YEAR(${L['payment_date']}{r})", Role.COUNT, int(w.year[p])),
+                Cell(Kind.FORMULA, F.tax_table_row(year, sheet.years_range), Role.COUNT,
+                     sheet.years.index(int(w.year[p])) + 1 if has else None)]
+    if same_case:
+        row += [None, None, None]
+    else:
+        row += [number(_money(inputs.ytd_wages[k]), Role.INPUT_MONEY),
+                number(_money(inputs.ytd_supplemental_wages[k]), Role.INPUT_MONEY),
+                number(Decimal(int(inputs.state_rate_ppm[k])) / RATE_SCALE, Role.FRACTION)
+                if inputs.state_rate_given[k] else None]
+    for name, ytd in (("wages_before", "ytd_wages"), ("supplemental_before", "ytd_supplemental_wages")):
+        start = F.year_to_date_start(year, term, f"${L[ytd]}${case_first}")
+        f = (F.running_before(f"{year}=${L['tax_year']}{r - 1}", f"${L[name]}{r - 1}",
+                              f"${L['amount']}{r - 1}", start) if same_case else start)
+        row.append(Cell(Kind.FORMULA, f, Role.MONEY, _money(sheet.before[name][i])))
+    refs = {"amount": f"${L['amount']}{r}", "table": f"${L['tax_table_row']}{r}",
+            "wages_before": f"${L['wages_before']}{r}", "supplemental_before": f"${L['supplemental_before']}{r}",
+            "state_withholding_rate": f"${L['state_withholding_rate']}${case_first}",
+            **{f: F.tax_figure(sheet.figure_range[f], f"${L['tax_table_row']}{r}") for f in TAX_FIGURES},
+            **{t: f"${L[t]}{r}" for t in TAXES}}
+    for name in TAXES:
+        shown = has and (name != "state_withholding" or bool(w.state_given[p]))
+        row.append(Cell(Kind.FORMULA, BUILDS[name](refs), Role.MONEY, _money(getattr(w, name)[p]) if shown else None))
+    row.append(text(ESTIMATE if has else f"{missing_table_text((int(w.year[p]),))}: no estimate", Role.NOTE))
+    return row
+
+
+def totals_row(s: Mapping, w, first: int, last: int) -> Row:
+    total: Row = [text("Total (estimate)", Role.TOTAL)] + [None] * (len(COLUMNS) - 1)
+    for name in ("amount", *TAXES):
+        c = L[name]
+        cents = np.sum(s["amount"]) if name == "amount" else np.sum(np.where(w.has_table, getattr(w, name), 0))
+        total[COLUMNS.index(name)] = Cell(Kind.FORMULA, f"SUM({c}{first}:{c}{last})", Role.TOTAL, _money(cents))
+    return total
 
 
 def _running(s: Mapping, order: np.ndarray, cases: CaseTable, inputs) -> dict[str, np.ndarray]:
@@ -180,5 +194,3 @@ def _running(s: Mapping, order: np.ndarray, cases: CaseTable, inputs) -> dict[st
             out["supplemental_before"][i] = inputs.ytd_supplemental_wages[case[i]]
     return out
 
-
-__all__ = ["net_pay_sheet", "wants_net_pay", "RATE_SCALE"]
