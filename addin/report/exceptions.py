@@ -13,6 +13,7 @@ from .columns import WIDTHS, width
 from .plan import (Pages, Row, SheetPlan, header, header_block, header_height, number, raw_text,
                    text, wrapped_height)
 
+RAW_WIDTH = 10
 NOTE = ("Every rejected input row, with its cells as read and every reason; fix them in the case "
         "table and rerun.")
 
@@ -23,7 +24,11 @@ def exception_sheets(cases: CaseTable, raw_columns: Sequence[str], pages: Pages,
     """`counted`: what the counts formula gives (addin.report.values.counts_text)."""
     names = ("source_row", *raw_columns, "reason_count", "reasons")
     head = header(names)
-    widths = {get_column_letter(i + 1): width(c, Role.TEXT) for i, c in enumerate(names)}
+    # The cells as read, narrow (their headers wrap), so the reasons print beside them at a
+    # legible size; a long cell is clipped on screen, and reads whole in the formula bar.
+    widths = {get_column_letter(i + 1): (width(c, Role.TEXT) if c in ("source_row", "reason_count", "reasons")
+                                         else min(width(c, Role.TEXT), RAW_WIDTH))
+              for i, c in enumerate(names)}
     last = get_column_letter(len(names))
     plans = []
     for page, title in enumerate(pages.titles):
@@ -48,5 +53,6 @@ def exception_sheets(cases: CaseTable, raw_columns: Sequence[str], pages: Pages,
                                widths=widths, freeze=f"C{pages.first_row}",
                                autofilter=f"A{header_row}:{last}{pages.last_row(page)}",
                                wide=True, header_row=header_row, row_heights=heights,
+                               print_title_rows=f"{header_row}:{header_row}",
                                header_height=header_height(names, widths)))
     return plans

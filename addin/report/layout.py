@@ -23,6 +23,7 @@ from .columns import SUMMARY_RESULTS
 from .exceptions import exception_sheets
 from .line_items import line_item_sheets
 from .plan import MAX_SHEET_ROWS, Pages, ReportPlan, SheetPlan
+from .register import TITLE as REGISTER, register_sheets
 from .schedule import FORMULAS as SCHEDULE_FORMULAS
 from .schedule import schedule_sheets
 from .summary import CHART_ROWS, FORMULAS as SUMMARY_FORMULAS
@@ -76,6 +77,7 @@ def plan_report(cases: CaseTable, payouts: Payouts, agreements: Mapping[str, Agr
     columns = SummaryColumns(extra)
     header_row = TABLE_FIRST_ROW - 1 + (1 if logo else 0)
     summary = Pages("Summary", n, header_row + 1, max_rows, reserve=1 + CHART_ROWS)
+    register = Pages(REGISTER, n, TABLE_FIRST_ROW, max_rows, reserve=1)
     paid_rows = np.flatnonzero(payouts.eligible)
     items = Pages("Line items", 4 * len(paid_rows), TABLE_FIRST_ROW, max_rows)
     schedule = Pages("Payment schedule", len(pay["case"]), TABLE_FIRST_ROW, max_rows)
@@ -88,6 +90,7 @@ def plan_report(cases: CaseTable, payouts: Payouts, agreements: Mapping[str, Agr
             "case table's inputs; every other figure is a formula over them and the Agreement sheet.")
     sheets: list[SheetPlan] = [
         *summary_sheets(cases, payouts, columns, summary, block, counts_formula, note, logo, header_row),
+        *register_sheets(cases, payouts, columns, summary, register, counts_formula),
         *line_item_sheets(cases, payouts, agreements, columns, summary, items, paid_rows),
         *(schedule_sheets(cases, pay, columns, summary, schedule, block) if payroll is None else
           delayed_schedule_sheets(cases, payroll, columns, summary, schedule, block)),

@@ -144,11 +144,14 @@ class SheetPlan:
     row_marks: list[RowMark] = field(default_factory=list)
     chart: ChartPlan | None = None
     print_title_rows: str | None = None
-    wide: bool = False            # print landscape on A3, fitted to the page width
+    wide: bool = False            # (kept for the sheet modules: addin.report.printing decides the orientation from the widths)
     logo: bool = False            # the template's logo at A1 (row 1 is kept for it)
     header_row: int | None = None  # the column headers' row (its labels wrap)
     header_height: float = 2 * LINE_HEIGHT
     row_heights: dict[int, float] = field(default_factory=dict)  # rows of wrapped text
+    print_area: str | None = None  # what prints, where not the whole sheet ("A1:H3")
+    hidden_rows: tuple[int, ...] = ()  # rows kept for formulas but not shown or printed
+    hidden_columns: tuple[str, ...] = ()  # helper columns the formulas read (letters)
 
 
 class DefinedName(NamedTuple):
@@ -160,6 +163,9 @@ class DefinedName(NamedTuple):
 class ReportPlan:
     sheets: list[SheetPlan]
     names: Sequence[DefinedName]
+    paper: str = "letter"          # addin.report.printing.Paper
+    name: str = "Severance payouts"  # the report's name, in every page's footer
+    stamp: str = ""                # the run stamp, in every page's footer
 
     @property
     def row_count(self) -> int:

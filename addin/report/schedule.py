@@ -6,13 +6,14 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Mapping
 
+import numpy as np
 from openpyxl.utils import get_column_letter
 
 from ..excel import formulas as F
 from ..excel.cells import Cell, FormulaTemplate, Kind, Role, hole
 from ..rules.case import CaseTable
 from .agreement import AgreementBlock
-from .columns import SCHEDULE_COLUMNS, width
+from .columns import SCHEDULE_COLUMNS, money_width, text_width, width
 from .plan import Pages, Row, SheetPlan, header, header_block, header_height, quote, text
 from .summary import SummaryColumns, summary_refs
 from .values import schedule_values
@@ -66,9 +67,12 @@ def label(value: str) -> Cell | None:
     return text(value)
 
 
-def schedule_widths() -> dict[str, float]:
-    return {get_column_letter(i + 1): width(c, _ROLES.get(c, Role.TEXT))
-            for i, c in enumerate(SCHEDULE_COLUMNS)}
+def schedule_widths(amounts=(), employee_ids=()) -> dict[str, float]:
+    """Each column's width; the amounts' and the ids' from the largest and longest given."""
+    widths = {c: width(c, _ROLES.get(c, Role.TEXT)) for c in SCHEDULE_COLUMNS}
+    widths["amount"] = max(widths["amount"], money_width(max((abs(int(a)) for a in amounts), default=0)))
+    widths["employee_id"] = text_width(employee_ids, widths["employee_id"], 20)
+    return {get_column_letter(i + 1): widths[c] for i, c in enumerate(SCHEDULE_COLUMNS)}
 
 
 def schedule_sheets(cases: CaseTable, pay: Mapping, columns: SummaryColumns, summary: Pages,
@@ -77,7 +81,8 @@ def schedule_sheets(cases: CaseTable, pay: Mapping, columns: SummaryColumns, sum
     head = header(SCHEDULE_COLUMNS)
     templates = schedule_templates(summary_refs(columns, block, hole("sheet") + "!"))
     per_sheet: dict[str, dict[str, FormulaTemplate]] = {}
-    widths = schedule_widths()
+    widths = schedule_widths(pay["amount"][:0] if not len(pay["amount"]) else [pay["amount"].max()],
+                             cases.employee_id[np.unique(pay["case"])])
     case, component, clause = pay["case"], pay["component"], pay["clause"]
     installment = pay["installment"]
     values = schedule_values(pay)

@@ -5,16 +5,19 @@ from __future__ import annotations
 
 from typing import Mapping, Sequence
 
+import numpy as np
+
 from openpyxl.utils import get_column_letter
 
 from ..excel import formulas as F
 from ..excel.cells import Cell, FormulaTemplate, Kind, Role, hole
 from ..rules.case import CaseTable
 from ..rules.engine import NO_SEVERANCE, REJECTED, Payouts
+from ..results.tables import MONEY_RESULTS
 from ..rules.money import cents_to_decimal
 from .agreement import AgreementBlock
 from .columns import (COMPONENTS, INPUT_MONEY, RESULT_ROLES, SUMMARY_INPUTS, SUMMARY_RESULTS,
-                      TOTALLED_RESULTS, width)
+                      TOTALLED_RESULTS, money_width, text_width, width)
 from .plan import (ChartPlan, Pages, Row, RowMark, SheetPlan, as_date, date, flag, formula,
                    header, header_block, header_height, number, raw_text, text)
 from .values import counts_text, summary_values, total_values
@@ -24,6 +27,10 @@ COLUMN_FORMULAS = {**{name: F.CALC_CELLS[name] for name in SUMMARY_RESULTS if na
                    "warnings": F.warnings_with_notes}
 FORMULAS = tuple(COLUMN_FORMULAS.values())
 CHART_ROWS = 22  # rows below the totals kept for the chart
+# Helper cells the formulas read, not for the reader: hidden columns.
+HELPER_COLUMNS = ("first_payday_number",)
+PRINT_NOTE = ("This sheet is too wide to print legibly and prints these lines only: print the "
+              "Payout register.")
 
 
 class SummaryColumns:
@@ -57,10 +64,8 @@ def summary_sheets(cases: CaseTable, payouts: Payouts, columns: SummaryColumns, 
     letters = columns.letter
     last_letter = letters[columns.names[-1]]
     head = header(columns.names)
-    widths = {letters[name]: width(name, roles.get(name, Role.TEXT)) for name in columns.names}
-    for name in TOTALLED_RESULTS:  # wide enough for the bold total, which a "###" would hide
-        shown = f"${int(getattr(payouts, name)[payouts.status != REJECTED].sum()) / 100:,.2f}"
-        widths[letters[name]] = max(widths[letters[name]], round(len(shown) * 1.15 + 1, 1))
+    widths = summary_widths(cases, payouts, columns, roles)
+    note += f" {PRINT_NOTE}"
     plans = []
     for page, title in enumerate(pages.titles):
         ks = pages.rows_on(page)
@@ -92,8 +97,29 @@ def summary_sheets(cases: CaseTable, payouts: Payouts, columns: SummaryColumns, 
             widths=widths, freeze=f"C{header_row + 1}",
             autofilter=f"A{header_row}:{last_letter}{last_row}", row_marks=marks, chart=chart,
             print_title_rows=f"{header_row}:{header_row}", wide=True, logo=logo,
-            header_row=header_row, header_height=header_height(columns.names, widths)))
+            header_row=header_row, header_height=header_height(columns.names, widths),
+            print_area=f"A1:H{header_row - 1}",
+            hidden_columns=tuple(letters[name] for name in HELPER_COLUMNS)))
     return plans
+
+
+def summary_widths(cases: CaseTable, payouts: Payouts, columns: SummaryColumns,
+                   roles: Mapping[str, Role]) -> dict[str, float]:
+    """Each column's width, from the longest value it holds: amounts from the largest (the
+    totals included, bold), names and ids from the longest."""
+    letters = columns.letter
+    widths = {letters[name]: width(name, roles.get(name, Role.TEXT)) for name in columns.names}
+    valid = payouts.status != REJECTED
+    for name in MONEY_RESULTS:
+        amounts = np.abs(getattr(payouts, name)[valid])
+        largest = int(amounts.sum()) if name in TOTALLED_RESULTS else int(amounts.max(initial=0))
+        widths[letters[name]] = max(widths[letters[name]], money_width(largest))
+    for name in INPUT_MONEY:
+        largest = int(np.abs(getattr(cases, name)[cases.valid]).max(initial=0))
+        widths[letters[name]] = max(widths[letters[name]], money_width(largest))
+    for name, most in (("employee_id", 24), ("employee_name", 36)):
+        widths[letters[name]] = text_width(getattr(cases, name), widths[letters[name]], most)
+    return widths
 
 
 def totals(columns: SummaryColumns, pages: Pages, cached: Mapping[str, object]) -> Row:

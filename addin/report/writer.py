@@ -36,6 +36,7 @@ from ..rules.terms import DEFAULT_AGREEMENT_ID, Agreement, load_agreements
 from .layout import ReportCounts, plan_report
 from .options import add_finance_arguments, report_options
 from .plan import MAX_SHEET_ROWS, ReportPlan, SheetPlan
+from .printing import set_up_page
 from .extras import ReportOptions
 from .sheet_charts import add_charts
 from .statement import plan_statement
@@ -165,6 +166,7 @@ def write_plan(plan: ReportPlan, path: str | Path, styles: ReportStyles, progres
             if style_arrays is None:
                 style_arrays, style_ids = register_styles(book, ws, styles.roles)
             _set_up(ws, sheet, styles)
+            set_up_page(ws, sheet, plan.paper, plan.name, plan.stamp)
             rows_path = Path(scratch) / f"rows{number}.xml"
             with open(rows_path, "w", encoding="utf-8", errors="replace", newline="") as rows_file:
                 if fast:
@@ -202,12 +204,10 @@ def _set_up(ws, sheet: SheetPlan, styles: ReportStyles) -> None:
         ws.column_dimensions[column].width = width
     if sheet.freeze:
         ws.freeze_panes = sheet.freeze
-    if sheet.wide:
-        ws.page_setup.orientation = "landscape"
-        ws.page_setup.paperSize = 8  # A3
-        ws.page_setup.fitToWidth = 1
-        ws.page_setup.fitToHeight = 0
-        ws.sheet_properties.pageSetUpPr.fitToPage = True
+    for row in sheet.hidden_rows:
+        ws.row_dimensions[row].hidden = True
+    for column in sheet.hidden_columns:
+        ws.column_dimensions[column].hidden = True
     if sheet.header_row:
         ws.row_dimensions[sheet.header_row].height = sheet.header_height
     for row, height in sheet.row_heights.items():

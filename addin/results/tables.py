@@ -18,7 +18,7 @@ import pyarrow.compute as pc
 
 from ..rules.case import CaseTable
 from ..rules.engine import Payouts
-from ..rules.money import cents_text, cents_to_decimal, format_cents
+from ..rules.money import cents_text, cents_to_decimal
 from ..rules.payments import payments
 from .words import reason_text, warning_text
 
@@ -139,32 +139,36 @@ def _date(d) -> dt.date | None:
     return None if np.isnat(d) else d.astype(object)
 
 
+def dollars(cents) -> str:
+    """An amount in words of a basis: "$245,000.00" (a sign before the dollar sign)."""
+    return f"{'-' if cents < 0 else ''}${cents_to_decimal(abs(int(cents))):,.2f}"
+
+
 def line_items(cases: CaseTable, payouts: Payouts, k: int, agreement) -> list[LineItem]:
-    """The four line items (i)-(iv) of case k, with a plain-words basis for each amount."""
+    """The four line items (i)-(iv) of case k, with a plain-words basis for each amount (the
+    dates stand in their own column: paid through, paid by, covered through)."""
     money = lambda cents: cents_to_decimal(int(cents))  # noqa: E731
     months = agreement.salary_continuation_months
     n = int(payouts.installments[k])
-    salary_basis = (f"{format_cents(cases.base_salary[k])} x {months}/12, paid in {n} "
-                    f"{cases.pay_frequency[k]} installments through "
-                    f"{iso_dates(payouts.continuation_end_date[k:k + 1])[0]}")
+    salary_basis = (f"{dollars(cases.base_salary[k])} x {months}/12 months; {n} "
+                    f"{cases.pay_frequency[k]} payments")
     days, year_days = int(payouts.bonus_days[k]), int(payouts.bonus_year_days[k])
-    floor = agreement.bonus_floor_fraction
+    floor = f"{agreement.bonus_floor_fraction.normalize():f}"
     if payouts.floor_applied[k]:
-        fraction = f"{floor.normalize():f} floor applied: {days}/{year_days} < {floor.normalize():f}"
+        fraction = f"{floor} (floor; {days}/{year_days} days)"
     else:
-        fraction = f"prorated {days}/{year_days} (at least the {floor.normalize():f} floor)"
+        fraction = f"{days}/{year_days} days (floor {floor})"
     declared = cases.prior_year_bonus_declared[k] if cases.bonus_declared[k] else None
     received = cases.prior_year_bonus_paid[k]
     if declared is None or received > declared:
-        basis_source = f"bonus received {format_cents(received)}"
+        basis_source = f"bonus received {dollars(received)}"
     else:
-        basis_source = f"bonus declared {format_cents(declared)}"
+        basis_source = f"bonus declared {dollars(declared)}"
     bonus_basis = f"{basis_source} x {fraction}"
     unpaid_basis = ("no prior-year bonus declared" if declared is None else
-                    f"declared {format_cents(declared)} - received {format_cents(received)}, not below 0")
-    benefits_basis = (f"{format_cents(cases.monthly_benefits_cost[k])} a month x "
-                      f"{agreement.benefits_continuation_months} months, covered through "
-                      f"{iso_dates(payouts.benefits_end_date[k:k + 1])[0]}")
+                    f"declared {dollars(declared)} - received {dollars(received)}, at least 0")
+    benefits_basis = (f"{dollars(cases.monthly_benefits_cost[k])} a month x "
+                      f"{agreement.benefits_continuation_months} months")
     due = _date(payouts.lump_sum_due_date[k])
     return [
         LineItem("(i)", "salary_continuation", "Salary continuation",

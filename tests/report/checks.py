@@ -119,7 +119,8 @@ def check_line_items(book, cases, payouts, agreements):
         assert (got["clause"], got["component"], got["label"], got["basis"]) == \
             (item.clause, item.component, item.label, item.basis)
         assert cents_of(got["amount"]) == int(item.amount * 100)
-        assert date_text(got["due_date"]) == (item.due_date.isoformat() if item.due_date else "")
+        assert date_text(got["date"]) == (item.due_date.isoformat() if item.due_date else "")
+        assert got["date_is"] in ("paid through", "paid by", "covered through")
 
 
 def check_schedule(book, cases, payouts):

@@ -24,7 +24,7 @@ def test_the_written_file_reads_the_engine_figures_without_recalculating(reports
 
 def test_pandas_reads_the_summary_figures_to_the_cent(reports):
     path, cases, payouts, _ = reports["built"]["sample"]
-    frame = pd.read_excel(path, sheet_name="Summary", header=3)
+    frame = pd.read_excel(path, sheet_name="Summary", header=3, engine="openpyxl")
     frame = frame[pd.to_numeric(frame["Source row"], errors="coerce").notna()]
     expected = calc_frame(cases, payouts)
     assert len(frame) == len(expected)

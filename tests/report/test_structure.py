@@ -29,7 +29,7 @@ from tests.report.checks import norm, sheet_family, table_rows
 def test_sheets_headers_and_counts(sample):
     out, cases, payouts, counts = sample
     book = openpyxl.load_workbook(out)
-    assert book.sheetnames == ["Summary", "Line items", "Payment schedule", "Exceptions", "Agreement"]
+    assert book.sheetnames == ["Summary", "Payout register", "Line items", "Payment schedule", "Exceptions", "Agreement"]
     assert all(len(n) <= 31 for n in book.sheetnames)
     assert counts.input_rows == len(cases) == counts.paid + counts.no_severance + counts.rejected
     assert (counts.paid, counts.no_severance, counts.rejected) == (31, 7, 5)
