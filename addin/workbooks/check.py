@@ -98,11 +98,36 @@ def _sheet_content(ws) -> dict[str, object]:
             (type(img).__name__, getattr(img.anchor, "_from", None) and
              (img.anchor._from.col, img.anchor._from.row)) for img in ws._images),
     }
+    filled = _array_filled(ws)
     for row in ws.iter_rows():
         for cell in row:
             if cell.value is not None or cell.has_style or cell.comment:
+                if cell.coordinate in filled:   # a value the array formula computed, not content
+                    cell = _Unvalued(cell)
                 content[f"{ws.title}!{cell.coordinate}"] = _cell_content(cell)
     return content
+
+
+def _array_filled(ws) -> set[str]:
+    """The cells an array formula fills besides its own: they hold its cached results, which
+    follow the engine (and the add-in's words), not the plan."""
+    out: set[str] = set()
+    for row in ws.iter_rows():
+        for cell in row:
+            if isinstance(cell.value, ArrayFormula):
+                for line in ws[cell.value.ref]:
+                    out.update(c.coordinate for c in line if c.coordinate != cell.coordinate)
+    return out
+
+
+class _Unvalued:
+    """A cell's look without its value (see _array_filled)."""
+
+    def __init__(self, cell):
+        self._cell, self.value, self.data_type = cell, None, "n"
+
+    def __getattr__(self, name):
+        return getattr(self._cell, name)
 
 
 def workbook_content(path: str | Path) -> dict[str, object]:

@@ -80,7 +80,7 @@ def test_calculator_reads_right_unrecalculated_equal_to_severance_calc(books):
     amounts = [r[1].value for r in book[sheet][ref]][1:]
     assert cents(sum(a for a in amounts if a not in (None, ""))) == round(float(expected["cash_total"]) * 100)
     # pandas, as a reviewer reads an emailed file: the Calculator's cash total is there
-    frame = pd.read_excel(calc, sheet_name=calculator.SHEET, header=None)
+    frame = pd.read_excel(calc, sheet_name=calculator.SHEET, header=None, engine="openpyxl")
     assert (frame == float(expected["cash_total"])).any().any()
 
 
@@ -242,3 +242,20 @@ def test_printed_text_is_never_smaller_than_the_8_point_footer(books, tmp_path):
             smallest = min(body)
             assert smallest[0] >= 0.98 * footer[0], (path.name, k, smallest, footer[0])
             assert "###" not in {w for _, _, w in words}, (path.name, k)
+
+
+def test_templates_check_compares_an_arrays_formula_not_the_values_it_cached(books, tmp_path):
+    """The cells an array formula fills hold the add-in's results (which follow the engine's
+    words); `templates check` holds the formula and the look, not those values."""
+    from addin.workbooks import check
+    _, _, demo, _ = books
+    calls = _calls(openpyxl.load_workbook(demo)[functions.SHEET])
+    book = openpyxl.load_workbook(demo)
+    ws = book[functions.SHEET]
+    anchor = ws[calls["SEVERANCE_BREAKDOWN"]]
+    ws.cell(anchor.row + 1, anchor.column + 5).value = "other words"
+    book.save(tmp_path / "recached.xlsx")
+    assert check.differences(demo, tmp_path / "recached.xlsx") == []
+    ws[calls["SEVERANCE_BREAKDOWN"]].value = ArrayFormula(anchor.value.ref, "=SEVERANCE_TOTAL(C6)")
+    book.save(tmp_path / "changed.xlsx")
+    assert any(calls["SEVERANCE_BREAKDOWN"] in d for d in check.differences(demo, tmp_path / "changed.xlsx"))
