@@ -71,32 +71,40 @@ def _objects(values: np.ndarray) -> pd.Series:
     return pd.Series(values, dtype=object, copy=False)
 
 
+CASE_TEXT = ("employee_id", "employee_name", "agreement")
+
+
+def calc_column(cases: CaseTable, payouts: Payouts, name: str) -> pd.Series | np.ndarray:
+    """One `severance calc` column, computed and formatted alone (a function returning one
+    figure formats only that one)."""
+    valid = payouts.status != "rejected"
+    if name == "source_row":
+        return cases.source_row
+    if name in CASE_TEXT:
+        return _objects(getattr(cases, name))
+    if name == "status":
+        return _objects(payouts.status)
+    if name == "reason":
+        return _objects(reason_text(cases, payouts))
+    if name == "warnings":
+        return _objects(warning_text(cases, payouts))
+    if name in MONEY_RESULTS:
+        return _column(cents_text(getattr(payouts, name), valid))
+    if name == "bonus_proration":
+        return _column(_proration(payouts.proration_num, payouts.proration_den, payouts.eligible))
+    if name in DATE_RESULTS:
+        return _column(iso_date_text(getattr(payouts, name)))
+    if name == "installments":
+        installments = payouts.installments.astype(object)
+        installments[~valid] = ""
+        return installments
+    raise KeyError(f"{name!r} is not a severance calc column; the columns are {', '.join(CALC_COLUMNS)}")
+
+
 def calc_frame(cases: CaseTable, payouts: Payouts) -> pd.DataFrame:
     """One row per input row, in input order, with exactly the `severance calc` columns."""
-    valid = payouts.status != "rejected"
-    columns = {
-        "source_row": cases.source_row,
-        "employee_id": _objects(cases.employee_id),
-        "employee_name": _objects(cases.employee_name),
-        "agreement": _objects(cases.agreement),
-        "status": _objects(payouts.status),
-        "reason": _objects(reason_text(cases, payouts)),
-        "warnings": _objects(warning_text(cases, payouts)),
-    }
-    for name in ("salary_continuation", "prorated_bonus", "unpaid_bonus", "benefits_continuation",
-                 "cash_total", "total_value"):
-        columns[name] = _column(cents_text(getattr(payouts, name), valid))
-    columns["bonus_proration"] = _column(_proration(payouts.proration_num, payouts.proration_den,
-                                                    payouts.eligible))
-    for name in ("lump_sum_due_date", "continuation_end_date", "benefits_end_date"):
-        columns[name] = _column(iso_date_text(getattr(payouts, name)))
-    installments = payouts.installments.astype(object)
-    installments[~valid] = ""
-    columns["installments"] = installments
-    columns["first_installment_date"] = _column(iso_date_text(payouts.first_installment_date))
-    for name in ("installment_amount", "last_installment_amount"):
-        columns[name] = _column(cents_text(getattr(payouts, name), valid))
-    return pd.DataFrame(columns, columns=list(CALC_COLUMNS))
+    return pd.DataFrame({name: calc_column(cases, payouts, name) for name in CALC_COLUMNS},
+                        columns=list(CALC_COLUMNS))
 
 
 def schedule_frame(cases: CaseTable, payouts: Payouts) -> pd.DataFrame:
