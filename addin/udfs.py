@@ -16,14 +16,15 @@ import logging
 import os
 import re
 import sys
-from functools import wraps
+import datetime as dt
+from functools import lru_cache, wraps
 from typing import Annotated, Callable, Literal, NamedTuple
 
 import xlwings as xw
 
 from .cases import CASE_COLUMNS, REQUIRED_COLUMNS, CaseFileError, from_records, prepare_frame, validate
 from .cases.columns import PAYROLL_COLUMNS
-from .results.tables import CALC_COLUMNS, calc_frame, line_items, schedule_frame
+from .results.tables import CALC_COLUMNS, calc_column, calc_frame, line_items, schedule_frame
 from .rules.calendar import PAY_FREQUENCIES
 from .rules.case import REASONS
 from .rules.engine import compute
@@ -262,7 +263,7 @@ class _Cases:
 
     def column(self, name: str) -> object:
         """A `severance calc` column as Excel values, one per case."""
-        return self.results(excel_column(name, calc_frame(self.cases, self.payouts)[name].tolist()))
+        return self.results(excel_column(name, calc_column(self.cases, self.payouts, name).tolist()))
 
 
 # Inputs a clause function does not take. Each clause's amount depends only on its own inputs
@@ -280,9 +281,22 @@ def _calc_column(column: str | None = None):
         def computed(*args, **kwargs):
             given = signature.bind(*args, **kwargs)
             given.apply_defaults()
-            return _Cases(function, {**_STAND_IN, **given.arguments}).column(column or f.__name__)
+            arguments = {**_STAND_IN, **given.arguments}
+            if all(type(v) in _SCALARS for v in arguments.values()):  # Excel recalculates these often
+                key = tuple((name, type(v), v) for name, v in arguments.items())
+                return _scalar_column(function, column or f.__name__, key)
+            return _Cases(function, arguments).column(column or f.__name__)
         return computed
     return define
+
+
+_SCALARS = frozenset({str, int, float, bool, type(None), dt.date, dt.datetime})
+
+
+@lru_cache(maxsize=4096)
+def _scalar_column(function: str, column: str, key: tuple) -> object:
+    """One case's calc column: a pure function of the cell values (and their types), memoized."""
+    return _Cases(function, {name: value for name, _, value in key}).column(column)
 
 
 # ---------------------------------------------------------------------------------------------
