@@ -325,10 +325,12 @@ class _RepeatableZip(zipfile.ZipFile):
             out.write(b"</sheetData>" + tail)
 
 
-def save_spliced(book: Workbook, path: str | Path, splices: Mapping[str, str]) -> None:
+def save_spliced(book: Workbook, path: str | Path, splices: Mapping[str, str],
+                 created: dt.datetime | None = None) -> None:
     """Save a write-only book whose sheets' rows were streamed (stream_rows: sheet part file
-    name -> file of its rows' XML), repeatably."""
-    book.properties.created = book.properties.modified = FIXED_TIME
+    name -> file of its rows' XML), repeatably: its document dates are `created` (the run's
+    time) or FIXED_TIME."""
+    book.properties.created = book.properties.modified = created or FIXED_TIME
     archive = _RepeatableZip(path, splices)
     try:
         ExcelWriter(book, archive).save()  # closes the archive

@@ -24,10 +24,12 @@ from .exceptions import exception_sheets
 from .line_items import line_item_sheets
 from .plan import MAX_SHEET_ROWS, Pages, ReportPlan, SheetPlan
 from .register import TITLE as REGISTER, register_sheets
+from .run_sheet import run_sheet
 from .schedule import FORMULAS as SCHEDULE_FORMULAS
 from .schedule import schedule_sheets
 from .summary import CHART_ROWS, FORMULAS as SUMMARY_FORMULAS
 from .summary import SummaryColumns, summary_sheets
+from .stamp import RunStamp, make_stamp
 from .values import counts_text
 
 # The rows above a table's headers: title, counts, note (the Summary's logo adds one).
@@ -62,7 +64,8 @@ def agreements_used(cases: CaseTable, agreements: Mapping[str, Agreement],
 def plan_report(cases: CaseTable, payouts: Payouts, agreements: Mapping[str, Agreement], *,
                 source: str = "", default_agreement: str = DEFAULT_AGREEMENT_ID,
                 max_rows: int = MAX_SHEET_ROWS, logo: bool = False,
-                options: ReportOptions | None = None) -> tuple[ReportPlan, ReportCounts]:
+                options: ReportOptions | None = None, stamp: RunStamp | None = None,
+                paper: str = "letter") -> tuple[ReportPlan, ReportCounts]:
     n = len(cases)
     status = payouts.status
     counts = {s: int((status == s).sum()) for s in (PAID, NO_SEVERANCE, REJECTED)}
@@ -88,6 +91,8 @@ def plan_report(cases: CaseTable, payouts: Payouts, agreements: Mapping[str, Agr
     counts_formula = F.status_counts(n, status_ranges)
     note = (f"Agreement: {', '.join(a.id for a in used)}. Source: {source}. Blue cells are the "
             "case table's inputs; every other figure is a formula over them and the Agreement sheet.")
+    stamp = stamp or make_stamp(source, None, used, counts_text(payouts))
+    note += f" {stamp.line()}; {stamp.counts}."
     sheets: list[SheetPlan] = [
         *summary_sheets(cases, payouts, columns, summary, block, counts_formula, note, logo, header_row),
         *register_sheets(cases, payouts, columns, summary, register, counts_formula),
@@ -98,7 +103,9 @@ def plan_report(cases: CaseTable, payouts: Payouts, agreements: Mapping[str, Agr
                           counts_text(payouts)),
         *(extra_sheets(cases, payouts, pay, columns, summary, schedule, options, payroll) if options else ()),
         block.plan,
+        run_sheet(cases, stamp),
     ]
     report_counts = ReportCounts(n, counts[PAID], counts[NO_SEVERANCE], counts[REJECTED],
                                  len(pay["case"]), tuple(s.title for s in sheets))
-    return ReportPlan(sheets, list(block.names)), report_counts
+    return ReportPlan(sheets, list(block.names), paper=paper, stamp=stamp.line(),
+                      properties=stamp), report_counts

@@ -166,6 +166,7 @@ class ReportPlan:
     paper: str = "letter"          # addin.report.printing.Paper
     name: str = "Severance payouts"  # the report's name, in every page's footer
     stamp: str = ""                # the run stamp, in every page's footer
+    properties: object = None      # the run stamp (addin.report.stamp.RunStamp): document properties
 
     @property
     def row_count(self) -> int:

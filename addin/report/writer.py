@@ -33,14 +33,15 @@ from ..rules.case import CaseTable
 from ..rules.engine import Payouts, compute
 from ..rules.payments import payments
 from ..rules.terms import DEFAULT_AGREEMENT_ID, Agreement, load_agreements
-from .layout import ReportCounts, plan_report
+from .layout import ReportCounts, agreements_used, plan_report
 from .options import add_finance_arguments, report_options
 from .plan import MAX_SHEET_ROWS, ReportPlan, SheetPlan
-from .printing import set_up_page
+from .printing import Paper, set_up_page
+from .stamp import make_stamp
 from .extras import ReportOptions
 from .sheet_charts import add_charts
 from .statement import plan_statement
-from .values import summary_values
+from .values import counts_text, summary_values
 
 __all__ = ["build_report", "write_statements", "build_report_template", "add_subcommand",
            "MAX_SHEET_ROWS"]
@@ -50,14 +51,19 @@ def build_report(cases: CaseTable, payouts: Payouts, agreements: Mapping[str, Ag
                  out: str | Path, *, source: str = "", styles: ReportStyles | None = None,
                  refuse: tuple = (), max_rows: int = MAX_SHEET_ROWS, progress: bool = False,
                  default_agreement: str = DEFAULT_AGREEMENT_ID,
-                 options: ReportOptions | None = None) -> ReportCounts:
+                 options: ReportOptions | None = None, input_path: str | Path | None = None,
+                 paper: str = "letter") -> ReportCounts:
     """Write the payout workbook to OUT (atomically: a temporary file renamed into place);
-    `options`: the optional payroll and finance sheets (addin.report.extras)."""
+    `options`: the optional payroll and finance sheets (addin.report.extras); `input_path`:
+    the case file, whose SHA-256 the run stamp gives; `paper`: letter or a4."""
     styles = styles or default_styles()
     _check_out(out)
+    used = agreements_used(cases, agreements, default_agreement)
+    stamp = make_stamp(source, input_path, used, counts_text(payouts))
     plan, counts = plan_report(cases, payouts, agreements, source=source,
                                default_agreement=default_agreement, max_rows=max_rows,
-                               logo=styles.logo is not None, options=options or ReportOptions())
+                               logo=styles.logo is not None, options=options or ReportOptions(),
+                               stamp=stamp, paper=paper)
     with atomic_path(out, refuse) as tmp:
         write_plan(plan, tmp, styles, progress=progress)
     return counts
@@ -65,8 +71,10 @@ def build_report(cases: CaseTable, payouts: Payouts, agreements: Mapping[str, Ag
 
 def write_statements(cases: CaseTable, payouts: Payouts, agreements: Mapping[str, Agreement],
                      folder: str | Path, *, styles: ReportStyles | None = None,
-                     refuse: tuple = (), progress: bool = False) -> list[Path]:
-    """One statement workbook per paid employee (breakdown and schedule), named from the id."""
+                     refuse: tuple = (), progress: bool = False, source: str = "",
+                     input_path: str | Path | None = None, paper: str = "letter") -> list[Path]:
+    """One statement workbook per paid employee (breakdown and schedule), named from the id;
+    each page's footer carries the run stamp (`source`, `input_path`: the case file)."""
     styles = styles or default_styles()
     folder = Path(folder)
     if folder.exists() and not folder.is_dir():
@@ -79,11 +87,15 @@ def write_statements(cases: CaseTable, payouts: Payouts, agreements: Mapping[str
     names = statement_file_names([str(cases.employee_id[k]) for k in paid])
     pay = payments(payouts)
     values = summary_values(cases, payouts)
+    stamp = make_stamp(source, input_path, agreements_used(cases, agreements, DEFAULT_AGREEMENT_ID),
+                       counts_text(payouts))
     written = []
     bar = _progress(len(paid), progress, "statements")
     for k, name in zip(paid, names):
         plan = plan_statement(cases, payouts, agreements, k, logo=styles.logo is not None, pay=pay,
                               values=values)
+        plan.paper, plan.stamp, plan.properties = paper, stamp.line(), stamp
+        plan.name = f"Severance statement, {cases.employee_id[k]}"
         path = folder / name
         with atomic_path(path, refuse) as tmp:
             write_plan(plan, tmp, styles)
@@ -185,8 +197,15 @@ def write_plan(plan: ReportPlan, path: str | Path, styles: ReportStyles, progres
         bar.close()
         for name, ref in plan.names:
             book.defined_names[name] = DefinedName(name, attr_text=ref)
+        stamped = plan.properties
+        if stamped is not None:
+            book.properties.title = plan.name
+            book.properties.description = stamped.text()
+            book.properties.identifier = stamped.input_sha256 or None
+            book.properties.version = stamped.version
+        created = stamped.time if stamped is not None else None
         if fast:
-            save_spliced(book, path, splices)
+            save_spliced(book, path, splices, created)
         else:
             book.save(path)
             make_repeatable(path)
@@ -270,12 +289,14 @@ def _run(args) -> int:
     payouts = compute(cases, agreements)
     options = report_options(args, cases)
     counts = build_report(cases, payouts, agreements, args.out, source=Path(args.cases).name,
-                          styles=styles, refuse=refuse, progress=True, options=options)
+                          styles=styles, refuse=refuse, progress=True, options=options,
+                          input_path=args.cases, paper=args.paper)
     message = (f"{counts.input_rows} input rows: {counts.paid} paid, {counts.no_severance} no "
                f"severance, {counts.rejected} rejected; {counts.payments} payments -> {args.out}")
     if args.per_employee:
         written = write_statements(cases, payouts, agreements, args.per_employee, styles=styles,
-                                   refuse=refuse, progress=True)
+                                   refuse=refuse, progress=True, source=Path(args.cases).name,
+                                   input_path=args.cases, paper=args.paper)
         message += f"; {len(written)} statements -> {args.per_employee}"
     if args.plots:
         from ..finance import write_plots
@@ -296,5 +317,7 @@ def add_subcommand(subparsers, common) -> None:
                    help="also write one statement workbook per paid employee into DIR")
     p.add_argument("--template", metavar="XLSX",
                    help="style template (see workbooks/report_template.xlsx)")
+    p.add_argument("--paper", choices=[p.value for p in Paper], default=Paper.LETTER.value,
+                   help="the paper every sheet is set up to print on (default: letter)")
     add_finance_arguments(p)
     p.set_defaults(run=_run)

@@ -6,11 +6,15 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import os
 import re
 import zipfile
 from decimal import Decimal
+from pathlib import Path
 
 import openpyxl
+
+import addin
 
 from addin.cases import from_records
 from addin.rules.engine import compute
@@ -21,7 +25,7 @@ from addin.report.layout import REPORT_FORMULAS, plan_report
 from addin.excel.styles import default_styles
 from addin.results.tables import CALC_COLUMNS, schedule_frame
 from addin.rules.terms import parse_agreements
-from tests.report.generated import (HOSTILE, EXCEL_2007, SECOND_AGREEMENT, severance,
+from tests.report.generated import (HOSTILE, EXCEL_2007, ROOT, SECOND_AGREEMENT, severance,
                                     generated_records, write_csv)
 from tests.report.checks import norm, sheet_family, table_rows
 
@@ -29,7 +33,7 @@ from tests.report.checks import norm, sheet_family, table_rows
 def test_sheets_headers_and_counts(sample):
     out, cases, payouts, counts = sample
     book = openpyxl.load_workbook(out)
-    assert book.sheetnames == ["Summary", "Payout register", "Line items", "Payment schedule", "Exceptions", "Agreement"]
+    assert book.sheetnames == ["Summary", "Payout register", "Line items", "Payment schedule", "Exceptions", "Agreement", "Run"]
     assert all(len(n) <= 31 for n in book.sheetnames)
     assert counts.input_rows == len(cases) == counts.paid + counts.no_severance + counts.rejected
     assert (counts.paid, counts.no_severance, counts.rejected) == (31, 7, 5)
@@ -149,16 +153,41 @@ def test_text_from_the_case_table_is_never_a_formula(tmp_path, agreements):
                         assert cell.data_type == "s"
 
 
-def test_the_same_input_gives_the_same_bytes(tmp_path, sample_cases_path):
+def test_the_same_input_and_epoch_give_the_same_bytes(tmp_path, sample_cases_path):
+    env = {**os.environ, "SOURCE_DATE_EPOCH": "1764547200"}  # 2025-12-01 00:00:00 UTC
     outs = []
     for n in range(2):
         out = tmp_path / f"r{n}.xlsx"
-        assert severance("report", sample_cases_path, "-o", out).returncode == 1  # 5 rejected
+        assert severance("report", sample_cases_path, "-o", out, env=env).returncode == 1  # 5 rejected
         outs.append(hashlib.sha256(out.read_bytes()).hexdigest())
     assert outs[0] == outs[1]
     with zipfile.ZipFile(tmp_path / "r0.xlsx") as z:
         assert {i.date_time for i in z.infolist()} == {(1980, 1, 1, 0, 0, 0)}
-        assert b"2002-02-08T00:00:00Z" in z.read("docProps/core.xml")
+        assert b"2025-12-01T00:00:00Z" in z.read("docProps/core.xml")
+    later = tmp_path / "later.xlsx"
+    severance("report", sample_cases_path, "-o", later, env={**env, "SOURCE_DATE_EPOCH": "1764547201"})
+    assert hashlib.sha256(later.read_bytes()).hexdigest() != outs[0]  # the stamp is the run's
+
+
+def test_the_run_stamp_names_the_time_version_files_and_counts(tmp_path, sample_cases_path):
+    env = {**os.environ, "SOURCE_DATE_EPOCH": "1764547200"}
+    out = tmp_path / "r.xlsx"
+    severance("report", sample_cases_path, "-o", out, env=env)
+    digest = hashlib.sha256(Path(sample_cases_path).read_bytes()).hexdigest()
+    terms = (ROOT / "addin" / "rules" / "agreements" / "savvis-2002-cto.toml").read_bytes()
+    expected = ["2025-12-01 00:00:00 UTC", addin.__version__, "sample_cases.csv", digest,
+                "built-in savvis-2002-cto.toml", hashlib.sha256(terms).hexdigest(),
+                "43 input rows = 31 paid + 7 no_severance + 5 rejected"]
+    book = openpyxl.load_workbook(out)
+    run = "\n".join(str(c.value) for row in book["Run"].iter_rows() for c in row if c.value)
+    assert all(e in run for e in expected), run
+    assert all(e in book.properties.description for e in expected)
+    assert book.properties.created == dt.datetime(2025, 12, 1)
+    summary_note = "\n".join(str(c.value) for row in book["Summary"].iter_rows(max_row=4) for c in row if c.value)
+    assert "Run 2025-12-01 00:00:00 UTC" in summary_note and digest[:12] in summary_note
+    for ws in book.worksheets:
+        assert "Page &P of &N" in ws.oddFooter.center.text and "Run 2025-12-01" in ws.oddFooter.right.text
+    assert "read from the header" in run  # the reading: each column's header
 
 
 def test_the_fast_writer_writes_exactly_the_cells_openpyxl_writes(tmp_path, agreements):
