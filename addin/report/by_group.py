@@ -93,7 +93,7 @@ def by_group_sheet(cases: CaseTable, payouts: Payouts, columns: SummaryColumns, 
             elif offset == n_groups:
                 row = [text("Total", Role.TOTAL)] + [
                     Cell(Kind.FORMULA, f"SUM({get_column_letter(c)}{FIRST_ROW}:{get_column_letter(c)}{r - 1})",
-                         Role.TOTAL, _total(figures, names[c - 1]))
+                         Role.COUNT if names[c - 1] in COUNTS else Role.TOTAL, _total(figures, names[c - 1]))
                     for c in range(2, len(names) + 1)]
             else:
                 row = []

@@ -29,9 +29,10 @@ from .plan import Pages, Row, SheetPlan, number, quote, text
 from .summary import SummaryColumns
 
 TITLE = "Net pay (estimate)"
-NOTE = ("An ESTIMATE of each payment's withholding (federal supplemental flat/mandatory rate, "
-        "Social Security, Medicare, Additional Medicare, state) and net pay: formulas over the "
-        "Payment schedule and the tax parameters above the payments. " + BENEFITS_NOTE.capitalize() + ".")
+NOTES = ("An ESTIMATE of each payment's withholding and net pay: federal supplemental (flat / mandatory "
+         "rate), Social Security, Medicare, Additional Medicare, state.",
+         "Live formulas over the Payment schedule and the tax parameters below (sources under the "
+         "payments). " + BENEFITS_NOTE.capitalize() + ".")
 TAX_FIGURES = (*RATE_FIGURES, *(f for f in MONEY_FIGURES if f != "compensation_limit_401a17"))
 INPUTS = ("ytd_wages", "ytd_supplemental_wages", "state_withholding_rate")
 TAXES = ("federal_withholding", "social_security", "medicare", "additional_medicare", "state_withholding",
@@ -62,12 +63,19 @@ def _parameter_rows(tax_years: Mapping[int, TaxYear]) -> list[Row]:
         t = tax_years[year]
         rows.append([number(year, Role.COUNT), *(
             number(getattr(t, f), Role.FRACTION if f in RATE_FIGURES else Role.INPUT_MONEY) for f in TAX_FIGURES)])
-    rows.append([text("tax_year", Role.HEADER), text("sources of the year's figures", Role.HEADER)])
+    return rows
+
+
+def _source_rows(tax_years: Mapping[int, TaxYear]) -> list[Row]:
+    """Each figure's source, per year: the publication, and the page where it was checked."""
+    rows: list[Row] = [[], [text("tax_year", Role.HEADER), text("figure", Role.HEADER),
+                            text("source (the tax table's file names each publication)", Role.HEADER)]]
     for year in sorted(tax_years):
         t = tax_years[year]
-        sources = "; ".join(f"{f}: {t.sources[f].publication} <{t.sources[f].url}>"
-                            for f in TAX_FIGURES if f in t.sources)
-        rows.append([number(year, Role.COUNT), text(sources or t.file, Role.NOTE)])
+        for f in TAX_FIGURES:
+            if f in t.sources:
+                rows.append([number(year, Role.COUNT), text(f), text(t.sources[f].publication, Role.NOTE)])
+                rows.append([None, None, text(t.sources[f].url, Role.NOTE)])
     return rows
 
 
@@ -91,9 +99,10 @@ def net_pay_sheet(cases: CaseTable, payroll: Payroll, columns: SummaryColumns, s
     tax_years = builtin_tax_years() if tax_years is None else tax_years
     s, w = payroll.schedule, payroll.withholding
     order = payment_order(np.asarray(s["case"]), np.asarray(s["payment_date"], dtype="datetime64[D]"))
-    params = _parameter_rows(tax_years)
-    first_param, last_param = 5, 5 + max(len(tax_years), 1) - 1
-    header_row = 3 + len(params) + 2
+    params, sources = _parameter_rows(tax_years), _source_rows(tax_years)
+    first_param = len(NOTES) + 4   # title, notes, the block's note, its header
+    last_param = first_param + max(len(tax_years), 1) - 1
+    header_row = first_param + len(params)   # the header and one row per year, then an empty row
     first, n = header_row + 1, len(order)
     sheet = _Sheet(cases, payroll, columns, summary, schedule, order, _running(s, order, cases, payroll.inputs),
                    tuple(sorted(tax_years)), f"$A${first_param}:$A${last_param}",
@@ -102,7 +111,7 @@ def net_pay_sheet(cases: CaseTable, payroll: Payroll, columns: SummaryColumns, s
 
     def rows():
         yield [text(TITLE, Role.TITLE)]
-        yield [text(NOTE, Role.NOTE)]
+        yield from ([text(note, Role.NOTE)] for note in NOTES)
         yield [text("Tax parameters by year (edit a figure here and every estimate follows):", Role.NOTE)]
         yield from params
         yield []
@@ -115,11 +124,12 @@ def net_pay_sheet(cases: CaseTable, payroll: Payroll, columns: SummaryColumns, s
                 last_case, case_first = k, first + i
             yield payment_row(sheet, i, first + i, case_first, same)
         yield totals_row(s, w, first, max(first + n - 1, first))
+        yield from sources
 
     widths = {L[c]: 14 for c in COLUMNS}
     widths.update({L["employee_id"]: 12, L["component"]: 22, L["clause"]: 8, L["tax_year"]: 9,
                    L["tax_table_row"]: 9, L["note"]: 30})
-    return SheetPlan(title=TITLE, rows=rows(), row_count=first + n, widths=widths,
+    return SheetPlan(title=TITLE, rows=rows(), row_count=first + n + len(sources), widths=widths,
                      freeze=f"B{first}", header_row=header_row, header_height=45,
                      autofilter=f"A{header_row}:{L['note']}{max(first + n - 1, first)}",
                      print_title_rows=f"{header_row}:{header_row}", wide=True)

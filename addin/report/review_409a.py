@@ -21,12 +21,11 @@ from ..results.payroll import Payroll, section_409a_calc_columns
 from ..rules.case import CaseTable
 from ..rules.engine import Payouts
 from ..rules.section409a import SEPARATION_PAY, SHORT_TERM_DEFERRAL, SIX_MONTH_DELAY
-from .plan import Row, SheetPlan, header_block, text
+from .plan import Row, SheetPlan, header_block, text, wrapped_height
 
 TITLE = "409A review"
-NOTE = ("Section 409A review of each paid case, shown, never silently applied (values from "
-        "severance calc --section-409a). Assumes calendar tax years, vesting at separation, each "
-        "installment a separate payment; a Good Reason resignation must meet the safe harbor.")
+NOTE = ("Section 409A review of each paid case, shown, never silently applied (values from severance "
+        "calc --section-409a); assumptions in each case's note.")
 COLUMNS = ("employee_id", "line", "regulation", "date", "amount", "detail")
 FIRST_ROW = 5
 
@@ -65,14 +64,20 @@ def review_sheet(cases: CaseTable, payouts: Payouts, payroll: Payroll) -> SheetP
     paid = np.flatnonzero(payouts.eligible)
     per_case = 7
 
+    widths = {"A": 12, "B": 38, "C": 28, "D": 12, "E": 15, "F": 90}
+    lines = [line for k in paid for line in case_lines(str(cases.employee_id[k]), c, int(k))]
+    heights = {}
+    for r, line in enumerate(lines, start=FIRST_ROW):
+        if line[5] is not None and line[5].role is Role.LONG_TEXT:
+            heights[r] = wrapped_height([line[5].value], widths["F"])
+
     def rows():
         yield from header_block(TITLE, NOTE, None, False)
         yield [text(n, Role.HEADER) for n in COLUMNS]
-        for k in paid:
-            yield from case_lines(str(cases.employee_id[k]), c, int(k))
+        yield from lines
 
-    widths = {"A": 12, "B": 38, "C": 28, "D": 12, "E": 15, "F": 90}
     return SheetPlan(title=TITLE, rows=rows(), row_count=FIRST_ROW - 1 + per_case * len(paid),
                      widths=widths, freeze=f"B{FIRST_ROW}", header_row=FIRST_ROW - 1,
                      autofilter=f"A{FIRST_ROW - 1}:F{FIRST_ROW - 1 + max(per_case * len(paid), 1)}",
-                     print_title_rows=f"{FIRST_ROW - 1}:{FIRST_ROW - 1}", wide=True)
+                     print_title_rows=f"{FIRST_ROW - 1}:{FIRST_ROW - 1}", wide=True,
+                     row_heights=heights)
