@@ -25,7 +25,7 @@ from ..rules.money import cents_to_decimal
 from ..rules.tax import MONEY_FIGURES, RATE_FIGURES, RATE_SCALE, TaxYear, builtin_tax_years
 from ..rules.withholding import payment_order, year_of
 from .columns import SCHEDULE_COLUMNS
-from .plan import Pages, Row, SheetPlan, number, quote, text
+from .plan import Pages, Row, SheetPlan, header_height, number, quote, text
 from .summary import SummaryColumns
 
 TITLE = "Net pay (estimate)"
@@ -132,7 +132,8 @@ def net_pay_sheet(cases: CaseTable, payroll: Payroll, columns: SummaryColumns, s
     return SheetPlan(title=TITLE, rows=rows(), row_count=first + n + len(sources), widths=widths,
                      freeze=f"B{first}", header_row=header_row, header_height=45,
                      autofilter=f"A{header_row}:{L['note']}{max(first + n - 1, first)}",
-                     print_title_rows=f"{header_row}:{header_row}", wide=True)
+                     print_title_rows=f"{header_row}:{header_row}", wide=True,
+                     row_heights={first_param - 1: header_height(TAX_FIGURES, widths)})
 
 
 def payment_row(sheet: _Sheet, i: int, r: int, case_first: int, same_case: bool) -> Row:
