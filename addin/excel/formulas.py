@@ -788,3 +788,22 @@ def clock_without_zone(clock: str) -> str:
     """A time of day without the time zone after it (Z, +02:00, -0500), which the reader passes over."""
     return (f'IF(RIGHT({clock},1)="Z",TRIM(LEFT({clock},LEN({clock})-1)),'
             f'IFERROR(TRIM(LEFT({clock},FIND("+",{clock})-1)),IFERROR(TRIM(LEFT({clock},FIND("-",{clock})-1)),{clock})))')
+
+
+# What the withholding formulas read: the payment's cells (amount, the tax table's row, the
+# year's wages before it) and the year's tax figures (cells of the sheet's tax-parameter block).
+_PAYMENT = ("amount", "table")
+WITHHOLDING_FORMULAS: tuple[Formula, ...] = tuple(Formula(build, Reads(figures=figures)) for build, figures in (
+    (federal_withholding, (*_PAYMENT, "supplemental_before", "mandatory_threshold", "supplemental_flat_rate",
+                           "mandatory_supplemental_rate")),
+    (social_security, (*_PAYMENT, "wages_before", "social_security_wage_base", "social_security_employee_rate")),
+    (employer_social_security, (*_PAYMENT, "wages_before", "social_security_wage_base",
+                                "social_security_employer_rate")),
+    (medicare, (*_PAYMENT, "medicare_employee_rate")),
+    (employer_medicare, (*_PAYMENT, "medicare_employer_rate")),
+    (additional_medicare, (*_PAYMENT, "wages_before", "additional_medicare_threshold", "additional_medicare_rate")),
+    (state_withholding, (*_PAYMENT, "state_withholding_rate")),
+    (net_amount, (*_PAYMENT, "federal_withholding", "social_security", "medicare", "additional_medicare",
+                  "state_withholding")),
+))
+_DECLARED_READS.update({f.build: f.reads for f in WITHHOLDING_FORMULAS})

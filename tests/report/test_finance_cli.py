@@ -82,3 +82,26 @@ def test_a_group_column_the_table_lacks_is_one_line_and_no_file(tmp_path):
 def test_a_whatif_case_nobody_has_is_refused(tmp_path):
     result = report(SAMPLE, "-o", tmp_path / "r.xlsx", "--plots", tmp_path / "deck", "--whatif-case", "NOBODY")
     assert result.returncode == 2 and "NOBODY" in result.stderr
+
+
+class Probe(dict):
+    """Refs that record which names a formula reads."""
+
+    def __init__(self):
+        super().__init__()
+        self.read: set[str] = set()
+
+    def __getitem__(self, name: str) -> str:
+        self.read.add(name)
+        return f"REF_{name.upper()}"
+
+
+def test_each_withholding_formula_reads_exactly_what_it_declares():
+    from addin.excel import formulas as F
+    from addin.report.net_pay import BUILDS
+    assert set(BUILDS.values()) == {f.build for f in F.WITHHOLDING_FORMULAS}
+    for declared in F.WITHHOLDING_FORMULAS:
+        probe = Probe()
+        declared.build(probe)
+        assert probe.read == set(declared.reads.figures), declared.build.__name__
+        assert F.reads(declared.build) == declared.reads and F.parameters_read([declared.build]) == ()
