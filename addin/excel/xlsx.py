@@ -136,6 +136,17 @@ def logo_image(data: bytes, image_format: str, width: int, height: int) -> Image
     return Picture()
 
 
+def sheet_pictures(ws) -> tuple[tuple[str, tuple[int, int] | None], ...]:
+    """The pictures of a loaded sheet, in order: each one's kind (the class name) and the cell
+    its top-left corner is anchored to (column, row, counted from 0), or None when it has no
+    cell anchor. openpyxl lists a sheet's pictures only under its private _images."""
+    out = []
+    for picture in getattr(ws, "_images", ()):
+        start = getattr(picture.anchor, "_from", None)
+        out.append((type(picture).__name__, (start.col, start.row) if start is not None else None))
+    return tuple(out)
+
+
 def new_write_only_book() -> Workbook:
     book = Workbook(write_only=True)
     book.properties.creator = "severance add-in"
