@@ -11,6 +11,7 @@ from typing import Callable
 from openpyxl import load_workbook
 from openpyxl.worksheet.formula import ArrayFormula
 
+from ..excel.xlsx import sheet_pictures
 from ..results.output import OutputError
 from ..rules.terms import DEFAULT_AGREEMENT_ID, load_agreements
 from .calculator import build_calculator
@@ -93,10 +94,7 @@ def _sheet_content(ws) -> dict[str, object]:
         f"{key}: tables": tuple(sorted(
             (t.displayName, t.ref, t.tableStyleInfo.name if t.tableStyleInfo else None,
              tuple(c.name for c in t.tableColumns)) for t in ws.tables.values())),
-        # openpyxl lists a sheet's pictures only under this attribute
-        f"{key}: images": tuple(
-            (type(img).__name__, getattr(img.anchor, "_from", None) and
-             (img.anchor._from.col, img.anchor._from.row)) for img in ws._images),
+        f"{key}: images": sheet_pictures(ws),
     }
     filled = _array_filled(ws)
     for row in ws.iter_rows():
