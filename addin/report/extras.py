@@ -17,9 +17,9 @@ from ..rules.engine import Payouts
 from ..rules.payments import payments
 from .by_group import by_group_sheet
 from .cash_flow import cash_flow_sheet
-from .journal_sheet import journal_sheet
-from .net_pay import net_pay_sheet, wants_net_pay
-from .plan import Pages, SheetPlan
+from .journal_sheet import journal_sheets
+from .net_pay import net_pay_sheets, wants_net_pay
+from .plan import MAX_SHEET_ROWS, Pages, SheetPlan
 from .review_409a import review_sheet
 from .summary import SummaryColumns
 
@@ -39,7 +39,8 @@ class ReportOptions(NamedTuple):
 
 
 def extra_sheets(cases: CaseTable, payouts: Payouts, pay: Mapping, columns: SummaryColumns,
-                 summary: Pages, schedule: Pages, options: ReportOptions, payroll=None) -> list[SheetPlan]:
+                 summary: Pages, schedule: Pages, options: ReportOptions, payroll=None,
+                 max_rows: int = MAX_SHEET_ROWS) -> list[SheetPlan]:
     """The optional sheets, after the Exceptions. `pay` and `schedule` are the Payment schedule's
     payments and pages (the 409A delay applied when asked); `payroll` compute_payroll's result
     when the layout computed it."""
@@ -47,7 +48,7 @@ def extra_sheets(cases: CaseTable, payouts: Payouts, pay: Mapping, columns: Summ
     if options.payroll_wanted(cases):
         payroll = payroll or compute_payroll(cases, payouts, options.apply_409a_delay)
         if wants_net_pay(cases, options.withholding):
-            sheets.append(net_pay_sheet(cases, payroll, columns, summary, schedule))
+            sheets.extend(net_pay_sheets(cases, payroll, columns, summary, schedule, max_rows))
         if options.section_409a or options.apply_409a_delay:
             sheets.append(review_sheet(cases, payouts, payroll))
     if options.cash_flow or options.group:
@@ -56,7 +57,7 @@ def extra_sheets(cases: CaseTable, payouts: Payouts, pay: Mapping, columns: Summ
         sheets.append(by_group_sheet(cases, payouts, columns, summary, options.group))
     if options.journal or options.accounts is not None:
         entries = journal_entries(cases, payouts, options.notification)
-        sheets.append(journal_sheet(cases, entries, options.accounts or DEFAULT_ACCOUNTS))
+        sheets.extend(journal_sheets(cases, entries, options.accounts or DEFAULT_ACCOUNTS, max_rows))
     return sheets
 
 

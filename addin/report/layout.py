@@ -101,7 +101,8 @@ def plan_report(cases: CaseTable, payouts: Payouts, agreements: Mapping[str, Agr
           delayed_schedule_sheets(cases, payroll, columns, summary, schedule, block)),
         *exception_sheets(cases, raw_columns, exceptions, rejected_rows, counts_formula,
                           counts_text(payouts)),
-        *(extra_sheets(cases, payouts, pay, columns, summary, schedule, options, payroll) if options else ()),
+        *(extra_sheets(cases, payouts, pay, columns, summary, schedule, options, payroll, max_rows)
+          if options else ()),
         block.plan,
         run_sheet(cases, stamp),
     ]

@@ -25,7 +25,7 @@ from ..rules.money import cents_to_decimal
 from ..rules.tax import MONEY_FIGURES, RATE_FIGURES, RATE_SCALE, TaxYear, builtin_tax_years
 from ..rules.withholding import payment_order, year_of
 from .columns import SCHEDULE_COLUMNS
-from .plan import Pages, Row, SheetPlan, header_height, number, quote, text
+from .plan import MAX_SHEET_ROWS, Pages, Row, SheetPlan, header_height, number, quote, text
 from .summary import SummaryColumns
 
 TITLE = "Net pay (estimate)"
@@ -86,16 +86,26 @@ class _Sheet(NamedTuple):
     columns: SummaryColumns
     summary: Pages
     schedule: Pages
+    pages: Pages                       # the Net pay pages, one row per payment (in `order`)
     order: np.ndarray                  # payroll.schedule positions in payment-date order
     before: dict[str, np.ndarray]      # the year's wages before each payment (in `order`)
     years: tuple[int, ...]             # the tax-parameter block's years
     years_range: str
     figure_range: dict[str, str]
 
+    def at(self, i: int, column: str, on_page: str, absolute_row: bool = False) -> str:
+        """The cell of payment i in `column`, as a formula on page `on_page` refers to it."""
+        title, r = self.pages.locate(i)
+        prefix = "" if title == on_page else quote(title) + "!"
+        return f"{prefix}${L[column]}{'$' if absolute_row else ''}{r}"
 
-def net_pay_sheet(cases: CaseTable, payroll: Payroll, columns: SummaryColumns, summary: Pages,
-                  schedule: Pages, tax_years: Mapping[int, TaxYear] | None = None) -> SheetPlan:
-    """`schedule`: the Payment schedule pages of payroll.schedule (the delay applied if asked)."""
+
+def net_pay_sheets(cases: CaseTable, payroll: Payroll, columns: SummaryColumns, summary: Pages,
+                   schedule: Pages, max_rows: int = MAX_SHEET_ROWS,
+                   tax_years: Mapping[int, TaxYear] | None = None) -> list[SheetPlan]:
+    """`schedule`: the Payment schedule pages of payroll.schedule (the delay applied if asked).
+    The payments run over as many pages as Excel's row limit needs; the tax parameters are on
+    the first, the totals and the sources on the last."""
     tax_years = builtin_tax_years() if tax_years is None else tax_years
     s, w = payroll.schedule, payroll.withholding
     order = payment_order(np.asarray(s["case"]), np.asarray(s["payment_date"], dtype="datetime64[D]"))
@@ -103,45 +113,60 @@ def net_pay_sheet(cases: CaseTable, payroll: Payroll, columns: SummaryColumns, s
     first_param = len(NOTES) + 4   # title, notes, the block's note, its header
     last_param = first_param + max(len(tax_years), 1) - 1
     header_row = first_param + len(params)   # the header and one row per year, then an empty row
-    first, n = header_row + 1, len(order)
-    sheet = _Sheet(cases, payroll, columns, summary, schedule, order, _running(s, order, cases, payroll.inputs),
-                   tuple(sorted(tax_years)), f"$A${first_param}:$A${last_param}",
-                   {f: f"${get_column_letter(i + 2)}${first_param}:${get_column_letter(i + 2)}${last_param}"
+    n = len(order)
+    pages = Pages(TITLE, n, header_row + 1, max_rows, reserve=1 + len(sources))
+    block = quote(TITLE) + "!" if len(pages.titles) > 1 else ""
+    sheet = _Sheet(cases, payroll, columns, summary, schedule, pages, order,
+                   _running(s, order, cases, payroll.inputs), tuple(sorted(tax_years)),
+                   f"{block}$A${first_param}:$A${last_param}",
+                   {f: f"{block}${get_column_letter(i + 2)}${first_param}:${get_column_letter(i + 2)}${last_param}"
                     for i, f in enumerate(TAX_FIGURES)})
-
-    def rows():
-        yield [text(TITLE, Role.TITLE)]
-        yield from ([text(note, Role.NOTE)] for note in NOTES)
-        yield [text("Tax parameters by year (edit a figure here and every estimate follows):", Role.NOTE)]
-        yield from params
-        yield []
-        yield [text(c, Role.HEADER) for c in COLUMNS]
-        last_case, case_first = -1, first
-        for i in range(n):
-            k = int(s["case"][order[i]])
-            same = k == last_case
-            if not same:
-                last_case, case_first = k, first + i
-            yield payment_row(sheet, i, first + i, case_first, same)
-        yield totals_row(s, w, first, max(first + n - 1, first))
-        yield from sources
-
+    case_first = np.zeros(n, dtype=np.int64)   # per payment: the index of its case's first payment
+    cases_in_order = np.asarray(s["case"])[order]
+    starts = np.flatnonzero(np.r_[True, cases_in_order[1:] != cases_in_order[:-1]]) if n else np.array([], int)
+    for a, b in zip(starts, [*starts[1:], n]):
+        case_first[a:b] = a
     widths = {L[c]: 14 for c in COLUMNS}
     widths.update({L["employee_id"]: 12, L["component"]: 22, L["clause"]: 8, L["tax_year"]: 9,
                    L["tax_table_row"]: 9, L["note"]: 30})
-    return SheetPlan(title=TITLE, rows=rows(), row_count=first + n + len(sources), widths=widths,
-                     freeze=f"B{first}", header_row=header_row, header_height=45,
-                     autofilter=f"A{header_row}:{L['note']}{max(first + n - 1, first)}",
-                     print_title_rows=f"{header_row}:{header_row}", wide=True,
-                     row_heights={first_param - 1: header_height(TAX_FIGURES, widths)})
+    plans = []
+    for page, title in enumerate(pages.titles):
+        last_page = page == len(pages.titles) - 1
+
+        def rows(page=page, title=title, last_page=last_page):
+            yield [text(TITLE if not page else f"{TITLE} (continued, {title})", Role.TITLE)]
+            yield from ([text(note, Role.NOTE)] for note in NOTES)
+            if page:
+                yield [text(f"Tax parameters: on the {TITLE} sheet.", Role.NOTE)]
+                yield from ([] for _ in params)
+            else:
+                yield [text("Tax parameters by year (edit a figure here and every estimate follows):", Role.NOTE)]
+                yield from params
+            yield []
+            yield [text(c, Role.HEADER) for c in COLUMNS]
+            for i in pages.rows_on(page):
+                yield payment_row(sheet, i, int(case_first[i]), title)
+            if last_page:
+                yield totals_row(s, w, pages)
+                yield from sources
+
+        plans.append(SheetPlan(
+            title=title, rows=rows(), row_count=pages.last_row(page) + (1 + len(sources) if last_page else 0),
+            widths=widths, freeze=f"B{pages.first_row}", header_row=header_row, header_height=45,
+            autofilter=f"A{header_row}:{L['note']}{pages.last_row(page)}",
+            print_title_rows=f"{header_row}:{header_row}", wide=True,
+            row_heights={} if page else {first_param - 1: header_height(TAX_FIGURES, widths)}))
+    return plans
 
 
-def payment_row(sheet: _Sheet, i: int, r: int, case_first: int, same_case: bool) -> Row:
-    """The i-th payment (in payment-date order) on sheet row r; `case_first`: the row of the
-    case's first payment, which holds its payroll inputs."""
+def payment_row(sheet: _Sheet, i: int, case_first: int, on_page: str) -> Row:
+    """The i-th payment (in payment-date order); `case_first`: the index of its case's first
+    payment, whose row holds the case's payroll inputs."""
     s, w, inputs = sheet.payroll.schedule, sheet.payroll.withholding, sheet.payroll.inputs
     p = int(sheet.order[i])
     k = int(s["case"][p])
+    r = sheet.pages.locate(i)[1]
+    same_case = case_first != i
     on, srow = sheet.schedule.locate(p)
     ps = quote(on) + "!"
     sum_sheet, sum_row = sheet.summary.locate(k)
@@ -162,13 +187,13 @@ def payment_row(sheet: _Sheet, i: int, r: int, case_first: int, same_case: bool)
                 number(Decimal(int(inputs.state_rate_ppm[k])) / RATE_SCALE, Role.FRACTION)
                 if inputs.state_rate_given[k] else None]
     for name, ytd in (("wages_before", "ytd_wages"), ("supplemental_before", "ytd_supplemental_wages")):
-        start = F.year_to_date_start(year, term, f"${L[ytd]}${case_first}")
-        f = (F.running_before(f"{year}=${L['tax_year']}{r - 1}", f"${L[name]}{r - 1}",
-                              f"${L['amount']}{r - 1}", start) if same_case else start)
+        start = F.year_to_date_start(year, term, sheet.at(case_first, ytd, on_page, absolute_row=True))
+        f = (F.running_before(f"{year}={sheet.at(i - 1, 'tax_year', on_page)}", sheet.at(i - 1, name, on_page),
+                              sheet.at(i - 1, "amount", on_page), start) if same_case else start)
         row.append(Cell(Kind.FORMULA, f, Role.MONEY, _money(sheet.before[name][i])))
     refs = {"amount": f"${L['amount']}{r}", "table": f"${L['tax_table_row']}{r}",
             "wages_before": f"${L['wages_before']}{r}", "supplemental_before": f"${L['supplemental_before']}{r}",
-            "state_withholding_rate": f"${L['state_withholding_rate']}${case_first}",
+            "state_withholding_rate": sheet.at(case_first, "state_withholding_rate", on_page, absolute_row=True),
             **{f: F.tax_figure(sheet.figure_range[f], f"${L['tax_table_row']}{r}") for f in TAX_FIGURES},
             **{t: f"${L[t]}{r}" for t in TAXES}}
     for name in TAXES:
@@ -178,12 +203,13 @@ def payment_row(sheet: _Sheet, i: int, r: int, case_first: int, same_case: bool)
     return row
 
 
-def totals_row(s: Mapping, w, first: int, last: int) -> Row:
+def totals_row(s: Mapping, w, pages: Pages) -> Row:
+    """The totals over every page (on the last)."""
     total: Row = [text("Total (estimate)", Role.TOTAL)] + [None] * (len(COLUMNS) - 1)
     for name in ("amount", *TAXES):
-        c = L[name]
+        ranges = [pages.data_range(p, L[name]) for p in range(len(pages.titles))]
         cents = np.sum(s["amount"]) if name == "amount" else np.sum(np.where(w.has_table, getattr(w, name), 0))
-        total[COLUMNS.index(name)] = Cell(Kind.FORMULA, f"SUM({c}{first}:{c}{last})", Role.TOTAL, _money(cents))
+        total[COLUMNS.index(name)] = Cell(Kind.FORMULA, F.total(ranges), Role.TOTAL, _money(cents))
     return total
 
 

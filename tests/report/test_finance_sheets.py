@@ -60,14 +60,14 @@ def payroll_records(n: int, seed: int) -> list[dict]:
 def built(tmp_path_factory, agreements):
     folder = tmp_path_factory.mktemp("finance")
     out = {}
-    for name, delay in (("plain", False), ("delayed", True)):
+    for name, delay, max_rows in (("plain", False, 1_048_576), ("delayed", True, 1_048_576), ("split", False, 120)):
         cases = from_records(payroll_records(90, seed=31), agreements)
         payouts = compute(cases, agreements)
         notification = _notification(cases)
         options = ReportOptions(withholding=True, section_409a=True, apply_409a_delay=delay,
                                 cash_flow=True, group="department", journal=True, notification=notification)
         path = folder / f"{name}.xlsx"
-        build_report(cases, payouts, agreements, path, source=name, options=options)
+        build_report(cases, payouts, agreements, path, source=name, options=options, max_rows=max_rows)
         out[name] = (path, cases, payouts, notification)
     recalculated = recalculate_ignoring_cache([v[0] for v in out.values()], folder / "recalculated")
     return {name: (*v, r) for (name, v), r in zip(out.items(), recalculated)}
@@ -95,7 +95,24 @@ def header_row_of(ws, label: str, column: int = 1) -> int:
                 and ws.cell(r, column + 1).value not in (None,) and ws.cell(r, 2).value != "sources of the year's figures")
 
 
-@pytest.mark.parametrize("name", ["plain", "delayed"])
+def pages(book, title: str) -> list:
+    return [book[n] for n in book.sheetnames if n == title or n.startswith(f"{title} (")]
+
+
+def net_pay_rows(book) -> list[tuple]:
+    """The payment rows of every Net pay page, in order."""
+    out = []
+    for ws in pages(book, "Net pay (estimate)"):
+        r0 = next(r for r in range(1, ws.max_row + 1) if ws.cell(r, 1).value == "employee_id")
+        assert [c.value for c in ws[r0]][:len(NET_COLUMNS)] == list(NET_COLUMNS)
+        for row in ws.iter_rows(min_row=r0 + 1, values_only=True):
+            if row[0] in (None, "Total (estimate)"):
+                break
+            out.append(row)
+    return out
+
+
+@pytest.mark.parametrize("name", ["plain", "delayed", "split"])
 @pytest.mark.parametrize("data_only_of", ["recalculated", "cached"])
 def test_net_pay_formulas_equal_the_engine(built, name, data_only_of):
     path, cases, payouts, _, recalculated = built[name]
@@ -103,11 +120,11 @@ def test_net_pay_formulas_equal_the_engine(built, name, data_only_of):
     frame = schedule_payroll_frame(cases, payroll)
     s = payroll.schedule
     order = payment_order(np.asarray(s["case"]), np.asarray(s["payment_date"], dtype="datetime64[D]"))
-    ws = openpyxl.load_workbook(recalculated if data_only_of == "recalculated" else path, data_only=True)["Net pay (estimate)"]
-    r0 = next(r for r in range(1, ws.max_row + 1) if ws.cell(r, 1).value == "employee_id")
-    assert [c.value for c in ws[r0]][:len(NET_COLUMNS)] == list(NET_COLUMNS)
+    book = openpyxl.load_workbook(recalculated if data_only_of == "recalculated" else path, data_only=True)
+    if name == "split":
+        assert len(pages(book, "Net pay (estimate)")) > 10 and len(pages(book, "Journal")) > 10
     col = {n: i for i, n in enumerate(NET_COLUMNS)}
-    rows = list(ws.iter_rows(min_row=r0 + 1, max_row=r0 + len(order), values_only=True))
+    rows = net_pay_rows(book)
     assert len(rows) == len(order) > 100
     names = ("amount", "federal_withholding", "social_security", "medicare", "additional_medicare",
              "state_withholding", "net_amount", "employer_social_security", "employer_medicare")
@@ -121,6 +138,9 @@ def test_net_pay_formulas_equal_the_engine(built, name, data_only_of):
     assert checked > 100 and (frame["federal_withholding"] == "").any()  # years with and without a table
     w = payroll.withholding
     assert (w.additional_medicare > 0).any() and (w.social_security[w.has_table] == 0).any()
+    total = next(r for ws in pages(book, "Net pay (estimate)") for r in ws.iter_rows(values_only=True)
+                 if r[0] == "Total (estimate)")
+    assert cents(total[col["net_amount"]]) == int(np.where(w.has_table, w.net_amount, 0).sum())
 
 
 def test_net_pay_crosses_each_limit_inside_a_payment(built):
@@ -174,9 +194,10 @@ def test_delayed_schedule_is_the_schedule_command(built):
         assert cents(row[6]) == cents(e["amount"])
 
 
+@pytest.mark.parametrize("name", ["plain", "split"])
 @pytest.mark.parametrize("data_only_of", ["recalculated", "cached"])
-def test_cash_flow_sumifs_equal_the_engine(built, data_only_of):
-    path, cases, payouts, _, recalculated = built["plain"]
+def test_cash_flow_sumifs_equal_the_engine(built, name, data_only_of):
+    path, cases, payouts, _, recalculated = built[name]
     ws = openpyxl.load_workbook(recalculated if data_only_of == "recalculated" else path, data_only=True)["Cash flow"]
     head = [c.value for c in ws[4]]
     flow = cash_flow(cases, payouts, Period.MONTH)
@@ -211,9 +232,10 @@ def test_cash_flow_charts_point_at_the_table(built):
     assert len(ws._charts[1].series) == groups
 
 
+@pytest.mark.parametrize("name", ["plain", "split"])
 @pytest.mark.parametrize("data_only_of", ["recalculated", "cached"])
-def test_by_group_counts_and_sums_equal_the_engine(built, data_only_of):
-    path, cases, payouts, _, recalculated = built["plain"]
+def test_by_group_counts_and_sums_equal_the_engine(built, name, data_only_of):
+    path, cases, payouts, _, recalculated = built[name]
     ws = openpyxl.load_workbook(recalculated if data_only_of == "recalculated" else path, data_only=True)["By group"]
     head = [c.value for c in ws[4]]
     figures = GroupFigures(cases, payouts, "department")
@@ -243,21 +265,27 @@ def test_by_group_chart_points_at_the_cash_totals(built):
     assert ws._charts[0].series[0].val.numRef.f == f"'By group'!${letter}$5:${letter}${4 + n}"
 
 
+@pytest.mark.parametrize("name", ["plain", "split"])
 @pytest.mark.parametrize("data_only_of", ["recalculated", "cached"])
-def test_journal_balances_and_rolls_forward_to_zero(built, data_only_of):
-    path, cases, payouts, notification, recalculated = built["plain"]
-    ws = openpyxl.load_workbook(recalculated if data_only_of == "recalculated" else path, data_only=True)["Journal"]
+def test_journal_balances_and_rolls_forward_to_zero(built, name, data_only_of):
+    path, cases, payouts, notification, recalculated = built[name]
+    book = openpyxl.load_workbook(recalculated if data_only_of == "recalculated" else path, data_only=True)
     entries = journal_entries(cases, payouts, notification)
     n = len(entries.entry)
-    rows = list(ws.iter_rows(min_row=5, max_row=4 + n, max_col=9, values_only=True))
+    rows = [row for ws in pages(book, "Journal")
+            for row in ws.iter_rows(min_row=5, max_col=9, values_only=True) if isinstance(row[0], int)]
+    assert len(rows) == n
     for i, row in enumerate(rows):
         assert row[0] == entries.entry[i]
         assert (cents(row[6]) or 0) == entries.debit[i] and (cents(row[7]) or 0) == entries.credit[i]
         if i % 2:
             assert cents(row[8]) == 0
+    total = next(r for ws in pages(book, "Journal") for r in ws.iter_rows(max_col=9, values_only=True)
+                 if r[5] == "Total")
+    assert cents(total[6]) == cents(total[7]) == int(entries.debit.sum())
     table = roll_forward(entries)
     m = len(table["month"])
-    roll = list(ws.iter_rows(min_row=5, max_row=4 + m, min_col=11, max_col=16, values_only=True))
+    roll = list(book["Journal"].iter_rows(min_row=5, max_row=4 + m, min_col=11, max_col=16, values_only=True))
     for j, row in enumerate(roll):
         assert row[0] == table["month"][j] and row[1] == DEFAULT_ACCOUNTS[table["account"][j]]
         assert [cents(v) for v in row[2:]] == [int(table[k][j]) for k in ("opening", "accrued", "paid", "closing")]
