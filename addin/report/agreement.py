@@ -65,6 +65,7 @@ def agreement_block(used: Sequence[Agreement], first_year: int, last_year: int,
     """The sheet of the agreements `used`, with defined names for the parameters `read` (the
     formulas' declared parameters) and holidays for first_year..last_year."""
     n = len(used)
+    clause_width = CLAUSE_WIDTH if n == 1 else max(40, CLAUSE_WIDTH // n)  # prints one page wide
     value_cols = [get_column_letter(3 + i) for i in range(n)]
     text_cols = [get_column_letter(3 + n + i) for i in range(n)]
     sheet = quote(title)
@@ -94,17 +95,22 @@ def agreement_block(used: Sequence[Agreement], first_year: int, last_year: int,
         rows.append([text(parameter), text(PARAMETER_CLAUSES[parameter]),
                      *(_value_cell(getattr(a, parameter)) for a in used),
                      *(text(clause_text(a, parameter), Role.LONG_TEXT) for a in used)])
-        heights[row] = wrapped_height([clause_text(a, parameter) for a in used], CLAUSE_WIDTH)
+        heights[row] = wrapped_height([clause_text(a, parameter) for a in used], clause_width)
         if parameter in read:
             names.append(DefinedName(parameter, across(row)))
     rows.append([])
     rows.append([text(HOLIDAYS, Role.HEADER), text("calendar", Role.HEADER),
                  *(text(a.holiday_calendar or "(weekends only)", Role.HEADER) for a in used)])
     first = len(rows) + 1
-    lists = [_holiday_dates(a.holiday_calendar, first_year, last_year) for a in used]
-    length = max([len(x) for x in lists] + [1])
+    # The years the cases touch first (they print); then the year before and after them, which
+    # the formulas need only for edited inputs (WORKDAY reads the list in any order): past the
+    # print area.
+    lists = [_touched_first(_holiday_dates(a.holiday_calendar, first_year, last_year), first_year,
+                            last_year) for a in used]
+    length = max([len(x) for x, _ in lists] + [1])
+    printed = max([n for _, n in lists] + [0])
     for i in range(length):
-        rows.append([None, None, *(date(x[i], Role.DATE) if i < len(x) else None for x in lists)])
+        rows.append([None, None, *(date(x[i], Role.DATE) if i < len(x) else None for x, _ in lists)])
     if HOLIDAYS in read:
         names.append(DefinedName(HOLIDAYS, across(first, first + length - 1)))
     if n > 1:
@@ -112,9 +118,11 @@ def agreement_block(used: Sequence[Agreement], first_year: int, last_year: int,
     unknown = set(read) - set(PARAMETER_CLAUSES) - {HOLIDAYS}
     if unknown:
         raise ValueError(f"formulas read parameters no agreement has: {', '.join(sorted(unknown))}")
-    widths = {"A": 30, "B": 14, **{c: 18 for c in value_cols}, **{c: CLAUSE_WIDTH for c in text_cols}}
+    widths = {"A": 30, "B": 14, **{c: 18 for c in value_cols}, **{c: clause_width for c in text_cols}}
+    last_col = get_column_letter(2 + 2 * n)
     plan = SheetPlan(title=title, rows=rows, row_count=len(rows), widths=widths, freeze="C5",
-                     wide=True, row_heights=heights)
+                     wide=True, row_heights=heights, print_title_rows="4:4",
+                     print_area=f"A1:{last_col}{first + printed - 1 if printed else first - 1}")
     return AgreementBlock(plan=plan, names=names, single=n == 1,
                           parameters=tuple(p for p in read))
 
@@ -139,6 +147,13 @@ def case_years(cases: CaseTable, payouts: Payouts, k: int) -> tuple[int, int]:
     one = one[~np.isnat(one)]
     years = one.astype("datetime64[Y]").astype(np.int64) + 1970
     return int(years.min()) - 1, int(years.max()) + 1
+
+
+def _touched_first(dates: Sequence[dt.date], first_year: int, last_year: int) -> tuple[list[dt.date], int]:
+    """The holidays of first_year + 1 .. last_year - 1 (the years the cases touch), then the
+    others; and how many the first part holds."""
+    inside = [d for d in dates if first_year < d.year < last_year]
+    return inside + [d for d in dates if not first_year < d.year < last_year], len(inside)
 
 
 @lru_cache(maxsize=256)

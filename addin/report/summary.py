@@ -178,5 +178,14 @@ def input_cells(cases: CaseTable, k: int) -> Row:
         money(cases.prior_year_bonus_paid[k]),
         money(cases.monthly_benefits_cost[k]),
         text(cases.pay_frequency[k], Role.INPUT_TEXT),
-        flag(cases.consented_to_change[k], Role.INPUT_TEXT),
+        consent_cell(cases, k),
     ]
+
+
+def consent_cell(cases: CaseTable, k: int) -> Cell | None:
+    """The consent as typed: true or false, or blank where the case table left it blank (the
+    formulas read a blank as no consent, as the engine does)."""
+    raw = cases.raw["consented_to_change"].iat[k] if "consented_to_change" in cases.raw.columns else ""
+    if not raw_text(raw).strip():
+        return None
+    return flag(cases.consented_to_change[k], Role.INPUT_TEXT)

@@ -17,6 +17,7 @@ from copy import copy
 from pathlib import Path
 from typing import Iterable, Mapping
 
+import numpy as np
 from openpyxl.chart import BarChart, Reference
 from openpyxl.formatting.rule import FormulaRule
 from openpyxl.styles import PatternFill
@@ -30,12 +31,13 @@ from ..excel.xlsx import (logo_image, make_repeatable, new_write_only_book, plan
                           register_styles, save_spliced, stream_rows)
 from ..results.output import OutputError, atomic_path
 from ..rules.case import CaseTable
-from ..rules.engine import Payouts, compute
+from ..rules.engine import REJECTED, Payouts, compute
 from ..rules.payments import payments
 from ..rules.terms import DEFAULT_AGREEMENT_ID, Agreement, load_agreements
 from .layout import ReportCounts, agreements_used, plan_report
 from .options import add_finance_arguments, report_options
 from .plan import MAX_SHEET_ROWS, ReportPlan, SheetPlan
+from .pdf import register_plan, soffice, to_pdf
 from .printing import Paper, set_up_page
 from .stamp import make_stamp
 from .extras import ReportOptions
@@ -73,7 +75,8 @@ def write_statements(cases: CaseTable, payouts: Payouts, agreements: Mapping[str
                      folder: str | Path, *, styles: ReportStyles | None = None,
                      refuse: tuple = (), progress: bool = False, source: str = "",
                      input_path: str | Path | None = None, paper: str = "letter") -> list[Path]:
-    """One statement workbook per paid employee (breakdown and schedule), named from the id;
+    """One statement workbook per employee whose row is valid (paid or no_severance: a
+    no_severance statement says why), named from the id;
     each page's footer carries the run stamp (`source`, `input_path`: the case file)."""
     styles = styles or default_styles()
     folder = Path(folder)
@@ -83,7 +86,7 @@ def write_statements(cases: CaseTable, payouts: Payouts, agreements: Mapping[str
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise OutputError(f"{folder}: cannot create the folder: {exc.strerror or exc}") from None
-    paid = [int(k) for k in payouts.eligible.nonzero()[0]]
+    paid = [int(k) for k in np.flatnonzero(payouts.status != REJECTED)]  # no_severance too
     names = statement_file_names([str(cases.employee_id[k]) for k in paid])
     pay = payments(payouts)
     values = summary_values(cases, payouts)
@@ -281,6 +284,8 @@ def _finish(ws, sheet: SheetPlan, styles: ReportStyles) -> None:
 def _run(args) -> int:
     agreements = load_agreements(args.terms)
     _check_out(args.out)
+    if args.pdf:
+        soffice()  # before any work: a clear error when LibreOffice is not there
     refuse = (args.cases,) + ((args.template,) if args.template else ())
     if Path(args.cases).suffix.lower() in (".xlsx", ".xlsm") or args.template:
         require_defusedxml()
@@ -298,6 +303,9 @@ def _run(args) -> int:
                                    refuse=refuse, progress=True, source=Path(args.cases).name,
                                    input_path=args.cases, paper=args.paper)
         message += f"; {len(written)} statements -> {args.per_employee}"
+    if args.pdf:
+        pdfs = write_pdfs(cases, payouts, agreements, args, styles, refuse)
+        message += f"; {len(pdfs)} PDFs (the payout register and each statement) -> {args.pdf}"
     if args.plots:
         from ..finance import write_plots
         pictures = write_plots(Path(args.plots), cases, payouts, agreements, Path(args.cases).name,
@@ -305,6 +313,23 @@ def _run(args) -> int:
         message += f"; {len(pictures)} pictures -> {args.plots}"
     print(message, file=sys.stderr)
     return 1 if counts.rejected else 0  # as severance calc: a payroll script can tell
+
+
+def write_pdfs(cases: CaseTable, payouts: Payouts, agreements: Mapping[str, Agreement], args,
+               styles: ReportStyles, refuse: tuple) -> list[Path]:
+    """--pdf DIR: the payout register and every statement printed to PDF by LibreOffice."""
+    folder = Path(args.pdf)
+    with tempfile.TemporaryDirectory(prefix=".severance-pdf-") as scratch:
+        used = agreements_used(cases, agreements, DEFAULT_AGREEMENT_ID)
+        stamp = make_stamp(Path(args.cases).name, args.cases, used, counts_text(payouts))
+        plan, _ = plan_report(cases, payouts, agreements, source=Path(args.cases).name,
+                              stamp=stamp, paper=args.paper)
+        register = Path(scratch) / "payout_register.xlsx"
+        write_plan(register_plan(plan), register, styles)
+        statements = write_statements(cases, payouts, agreements, Path(scratch) / "statements",
+                                      styles=styles, refuse=refuse, source=Path(args.cases).name,
+                                      input_path=args.cases, paper=args.paper)
+        return to_pdf([register, *statements], folder)
 
 
 def add_subcommand(subparsers, common) -> None:
@@ -317,6 +342,9 @@ def add_subcommand(subparsers, common) -> None:
                    help="also write one statement workbook per paid employee into DIR")
     p.add_argument("--template", metavar="XLSX",
                    help="style template (see workbooks/report_template.xlsx)")
+    p.add_argument("--pdf", metavar="DIR",
+                   help="also print the payout register and every statement to PDF in DIR "
+                        "(through LibreOffice headless)")
     p.add_argument("--paper", choices=[p.value for p in Paper], default=Paper.LETTER.value,
                    help="the paper every sheet is set up to print on (default: letter)")
     add_finance_arguments(p)

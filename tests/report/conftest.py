@@ -88,7 +88,7 @@ def reports(tmp_path_factory, agreements):
     built["edited"] = (folder / "edited.xlsx", cases, compute(cases, edited_agreements), edited_agreements)
 
     statements = {p.stem: p for p in (folder / "statements").glob("*.xlsx")}
-    chosen = [statements[i] for i in ("E1001", "E1003", "E1006", "E1005", "E1012")]
+    chosen = [statements[i] for i in ("E1001", "E1003", "E1006", "E1005", "E1012", "E1007", "E1019")]
     paths = [b[0] for b in built.values()] + chosen
     recalculated = dict(zip(paths, recalculate_ignoring_cache(paths, folder / "recalculated")))
     return {"built": built, "recalculated": recalculated, "statements": statements,

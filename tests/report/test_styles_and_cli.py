@@ -114,7 +114,7 @@ def test_cli_summary_line(tmp_path, sample_cases_path):
     assert result.returncode == 1  # rows were rejected (as severance calc); every output written
     assert (tmp_path / "r.xlsx").exists()
     assert result.stderr.strip() == (f"43 input rows: 31 paid, 7 no severance, 5 rejected; 828 payments "
-                                     f"-> {tmp_path / 'r.xlsx'}; 31 statements -> {tmp_path / 'st'}")
+                                     f"-> {tmp_path / 'r.xlsx'}; 38 statements -> {tmp_path / 'st'}")
 
 
 def test_exit_status_is_0_only_when_no_row_is_rejected(tmp_path, sample_cases_path, agreements):
