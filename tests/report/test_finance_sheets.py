@@ -308,3 +308,24 @@ def test_notification_date_moves_the_recognition(built):
     for k in moved[:5]:
         dates = entries.date[(entries.case == k) & (entries.event == "recognition")]
         assert (dates == notification[k]).all() and (dates < cases.termination_date[k]).all()
+
+
+def test_cash_flow_reads_the_delayed_schedule(built):
+    """--apply-409a-delay: the Cash flow sums the schedule the report shows, the delayed
+    payments in a column of their own, and still adds up to the cash totals."""
+    _, cases, payouts, _, recalculated = built["delayed"]
+    frame = schedule_payroll_frame(cases, compute_payroll(cases, payouts, True), withholding=False)
+    ws = openpyxl.load_workbook(recalculated, data_only=True)["Cash flow"]
+    head = [c.value for c in ws[4]]
+    assert head[:6] == ["month", "(i) salary continuation", "(ii) prorated bonus", "(iii) unpaid bonus",
+                        "409A delayed payments", "cash total"]
+    frame["cents"] = [cents(a) for a in frame["amount"]]
+    frame["month"] = frame["payment_date"].str[:7]
+    by_month = frame.groupby("month")["cents"].sum()
+    delayed = frame[frame["component"] == "section_409a_delayed_payment"].groupby("month")["cents"].sum()
+    rows = [r for r in ws.iter_rows(min_row=5, max_col=6, values_only=True) if r[0] and r[0] != "Total"]
+    assert [r[0] for r in rows] == list(by_month.index)
+    for r in rows:
+        assert cents(r[5]) == by_month[r[0]] and cents(r[4]) == delayed.get(r[0], 0)
+    total = next(r for r in ws.iter_rows(min_row=5, max_col=6, values_only=True) if r[0] == "Total")
+    assert cents(total[5]) == int(payouts.cash_total[payouts.eligible].sum()) and cents(total[4]) > 0
