@@ -98,7 +98,7 @@ def agreement_sheet(agreement: Agreement) -> tuple[SheetPlan, dict[str, str]]:
     # The holiday list covers two centuries for the formulas: it does not print (the page
     # says which calendar it is).
     plan.print_area = span(TOP, column("A"), row, MEANING + 1)
-    plan.page = Page(landscape=True, letter=True, margins=(0.5, 0.5), footer=FOOTER, one_page=True)
+    plan.page = Page(landscape=True, letter=True, margins=(0.4, 0.5), footer=FOOTER, titles=f"{TOP}:{TOP}")
     return plan, refs
 
 

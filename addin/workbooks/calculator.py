@@ -33,9 +33,11 @@ OUTPUTS = ("salary_continuation", "prorated_bonus", "unpaid_bonus", "benefits_co
            "cash_total", "total_value", "lump_sum_due_date", "continuation_end_date")
 # Columns: labels, values, names (or "when"), help (or dates), the letter's words.
 LABEL, VALUE, NAME, HELP, NOTE = (column(c) for c in "BCDEF")
-# Narrow enough that the sheet prints on one Letter page with no text under 8 pt.
-WIDTHS = dict(zip("ABCDEFG", (1, 29, 15, 24, 11, 40, 1)))
-CLAUSE_CHARS_PER_LINE = 66
+# Narrow enough that the sheet prints one Letter page wide (0.25" side margins) with no text
+# under 8 pt: 9-pt text scaled no further than 0.9.
+WIDTHS = dict(zip("ABCDEFG", (1, 30, 14, 26, 11, 30, 1)))
+CLAUSE_CHARS_PER_LINE = 45   # of the letter's words (9-pt italic) in column F
+HELP_CHARS_PER_LINE = 48     # of an input's help (9 pt) across columns E:F
 OK = "inputs_ok"   # every input reads (addin.workbooks.reading)
 PAID_FILL, NONE_FILL, ALERT = "E2EFDA", "FCE4D6", "C00000"
 STATUS_FILLS = (("paid", PAID_FILL), ("no_severance", NONE_FILL), ("incomplete", "FFF2CC"),
@@ -75,8 +77,7 @@ def plan_calculator(agreement: Agreement) -> list[SheetPlan]:
     terms, agreement_refs = agreement_sheet(agreement)
     refs = calculator_refs(agreement_refs)
     example = engine_figures([EXAMPLE], agreement)[0]
-    plan = SheetPlan(SHEET, WIDTHS, grid_lines=False, zoom=100, protected=True,
-                     page=Page(letter=True, centered=True, margins=(0.4, 0.5), footer=FOOTER, one_page=True))
+    plan = SheetPlan(SHEET, WIDTHS, grid_lines=False, zoom=100, protected=True)
     row = plan.stack(TOP, LABEL, (
         Slot(text("Severance calculator"), Look(face=Typeface(18, bold=True, color=NAVY))),
         Slot(formula("agreement_title"), Look(face=Typeface(11, bold=True, color=GREY))),
@@ -90,10 +91,15 @@ def plan_calculator(agreement: Agreement) -> list[SheetPlan]:
     row = _inputs(plan, row + 2)
     row = _result(plan, row + 2, refs, example)
     row = _lines(plan, row + 2, refs, agreement, example)
-    row = _details(plan, row + 2, refs, example)
+    details = row + 2
+    row = _details(plan, details, refs, example)
     plan.put(row + 2, LABEL, Slot(text("The payment schedule and the what-if by termination month are on the "
                                        "next sheets."), Look(face=Typeface(9, italic=True, color=GREY))))
     plan.print_area = span(TOP, column(min(WIDTHS)), row + 2, column(max(WIDTHS)))
+    # One page wide: the inputs, the result and its lines on the first page, how it is paid on
+    # the second (one page in all would print the 9-pt text under 8 pt).
+    plan.page = Page(letter=True, centered=True, margins=(0.25, 0.5), footer=FOOTER, titles=f"{TOP}:{TOP}",
+                     breaks=(details,))
     plan.active_cell = address(*_first_input(plan))
     schedule = _schedule_sheet(refs, agreement, example)
     whatif = whatif_sheet(refs, agreement, EXAMPLE)
@@ -120,7 +126,7 @@ def _inputs(plan: SheetPlan, band: int) -> int:
         plan.put(row, NAME, Slot(text(key), restyle(CODE, vertical=Align.CENTER)))
         help_look = restyle(SMALL_GREY, wrap=True, vertical=Align.CENTER)
         plan.put(row, HELP, Slot(text(INPUT_HELP[key][1]), help_look, span=2))
-        plan.heights[row] = 22
+        plan.heights[row] = max(22, 11 * wrapped_lines(INPUT_HELP[key][1], HELP_CHARS_PER_LINE) + 2)
         plan.validations.append((input_validation(key), address(row, VALUE)))
     return row
 
@@ -196,7 +202,7 @@ def _lines(plan: SheetPlan, head: int, refs: dict[str, str], agreement: Agreemen
         plan.put(row, NOTE, Slot(formula(clause_name(clause), cached=words),
                                  Look(face=Typeface(9, italic=True, color=GREY), wrap=True,
                                       vertical=Align.TOP, indent=1, edge=Edge.RULE)))
-        plan.heights[row] = max(15, 12 * wrapped_lines(words, CLAUSE_CHARS_PER_LINE) + 4)
+        plan.heights[row] = max(15, 11 * wrapped_lines(words, CLAUSE_CHARS_PER_LINE) + 4)
     return row
 
 
@@ -264,7 +270,7 @@ def _schedule_sheet(refs: dict[str, str], agreement: Agreement, example: Figures
                                        "inputs read."), Look(face=Typeface(9, italic=True, color=GREY))))
     row = _schedule(plan, TOP + 3, refs, agreement, example)
     plan.print_area = span(TOP, column(min(WIDTHS)), row, column(max(WIDTHS)))
-    plan.page = Page(letter=True, centered=True, margins=(0.4, 0.5), footer=FOOTER,
+    plan.page = Page(letter=True, centered=True, margins=(0.25, 0.5), footer=FOOTER,
                      titles=f"{TOP + 3}:{TOP + 4}")
     return plan
 

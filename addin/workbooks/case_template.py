@@ -8,14 +8,19 @@ from pathlib import Path
 from ..cases import CASE_COLUMNS
 from ..rules.terms import builtin_agreements
 from .inputs import CASE_FORMATS, INPUT_HELP, input_role, input_validation
-from .plan import BAND, Look, SheetPlan, Slot, Table, Typeface, address, letter, span, text
+from .plan import BAND, FOOTER, Look, Page, SheetPlan, Slot, Table, Typeface, address, letter, span, text
 from .writer import write_book
 
 SHEET = "Cases"
-WIDTHS = {"employee_id": 13, "employee_name": 24, "termination_date": 17, "termination_reason": 20,
-          "base_salary": 15, "prior_year_bonus_declared": 25, "prior_year_bonus_paid": 21,
-          "monthly_benefits_cost": 21, "pay_frequency": 15, "consented_to_change": 21,
-          "agreement": 19}
+# Each header on one line. The columns through consented_to_change print one Letter page wide
+# (landscape) with the 10-pt text scaled no further than 0.8; the optional agreement column (blank:
+# the default letter) does not print, as all eleven would print under 8 pt.
+WIDTHS = {"employee_id": 11, "employee_name": 14, "termination_date": 14.5, "termination_reason": 17.5,
+          "base_salary": 11, "prior_year_bonus_declared": 23.5, "prior_year_bonus_paid": 20,
+          "monthly_benefits_cost": 19.5, "pay_frequency": 12.5, "consented_to_change": 19,
+          "agreement": 14}
+EXCEL_ROWS = 1048576
+PRINTED = CASE_COLUMNS.index("consented_to_change") + 1
 TEMPLATE_ROWS = 10000   # rows prepared with validation and formats; the table grows past them too
 HEADER, FIRST_CASE = 1, 2
 
@@ -34,6 +39,8 @@ def plan_cases_template() -> SheetPlan:
         plan.validations.append((input_validation(name, agreement_ids),
                                  span(FIRST_CASE, k, FIRST_CASE + TEMPLATE_ROWS - 1, k)))
     plan.heights[HEADER] = 20
+    plan.print_area = span(HEADER, 1, EXCEL_ROWS, PRINTED)   # whole columns: the rows the cases fill
+    plan.page = Page(landscape=True, letter=True, margins=(0.2, 0.5), footer=FOOTER, titles=f"{HEADER}:{HEADER}")
     plan.tables.append(Table(SHEET, span(HEADER, 1, FIRST_CASE, len(CASE_COLUMNS)), CASE_COLUMNS))
     plan.freeze = address(FIRST_CASE, 3)          # the id and the name stay in view
     plan.active_cell = address(FIRST_CASE, 1)

@@ -78,7 +78,8 @@ def _sheet_content(ws) -> dict[str, object]:
         f"{key}: state": (ws.sheet_state, ws.protection.sheet, ws.protection.password,
                           ws.sheet_view.showGridLines, ws.freeze_panes),
         f"{key}: print": (str(ws.print_area), ws.page_setup.orientation, ws.page_setup.fitToWidth,
-                          ws.page_setup.fitToHeight, ws.print_title_rows),
+                          ws.page_setup.fitToHeight, ws.print_title_rows,
+                          tuple(b.id for b in ws.row_breaks.brk)),
         f"{key}: merged": tuple(sorted(str(r) for r in ws.merged_cells.ranges)),
         f"{key}: columns": tuple(sorted(
             (k, d.width, d.hidden, d.number_format) for k, d in ws.column_dimensions.items())),

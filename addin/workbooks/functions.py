@@ -27,7 +27,7 @@ from .calculator import schedule_rows
 from .example import Figures, engine_figures
 from .inputs import CASE_FORMATS, EXAMPLE, INPUT_LABELS, input_role, input_validation
 from .plan import (BARE, FOOTER, GREY, HEAD_FILL, INPUT_FILL, NAVY, ROLE_FORMATS, Align, Edge, Highlight, Look,
-                   Page, SheetPlan, Slot, TOP, Typeface, address, column, formula, letter, span, text, typed)
+                   Page, SheetPlan, Slot, TOP, Typeface, address, column, formula, letter, restyle, span, text, typed)
 from .writer import write_book
 
 UDF_COLUMNS: Mapping[str, str] = COLUMN_OF
@@ -39,7 +39,9 @@ CONF_SHEET = "xlwings.conf"   # xlwings reads its settings from a sheet of this 
 CHECK_NOTE = "add-in not loaded"
 UDF_BLUE, ALERT = "1F4E79", "C00000"
 # Column H parts the breakdown from its native figures, and holds a case-table column below.
-WIDTHS = dict(zip("ABCDEFGHIJKL", (2, 30, 17, 24, 14, 14, 58, 22, 16, 14, 18, 14)))
+# Narrow enough that A:L prints one Letter page wide (landscape) with no text under 8 pt: long
+# labels, the basis and the case table's headers wrap.
+WIDTHS = dict(zip("ABCDEFGHIJKL", (2, 23.5, 17.5, 16.5, 11, 10.5, 18, 10.5, 11, 10.5, 9.5, 9.5)))
 FIRST, INPUT, ARGUMENT = column("B"), column("C"), column("D")
 # The bands span the breakdown (the one case) or the demo case table (the rest).
 LAST_OF_CASE, LAST = FIRST + len(BREAKDOWN_COLUMNS) - 1, FIRST + len(CASE_COLUMNS) - 1
@@ -61,7 +63,8 @@ DEMO_CASES = (
      "prior_year_bonus_paid": 80000, "monthly_benefits_cost": 1500, "pay_frequency": "semimonthly"},
 )
 
-HEAD = Look(face=Typeface(9, bold=True), fill=HEAD_FILL)
+HEAD = Look(face=Typeface(9, bold=True), fill=HEAD_FILL, wrap=True)
+HEADER_HEIGHT = 24   # a header row: two lines, for the headers that wrap
 NATIVE = Look(face=Typeface(color=GREY))
 CHECK = Look(face=Typeface(9))
 CAPTION = Look(face=Typeface(9, name="Courier New"))
@@ -108,7 +111,8 @@ def spilled(plan: SheetPlan, row: int, rows: int, columns: tuple[str, ...], role
     ref = plan.array(row, FIRST, rows, len(columns), call, column_looks(columns, roles, bold=False),
                      cached=returned)
     for k, look in column_looks(columns, roles, bold=True).items():
-        plan.relook(row, FIRST + k, look)
+        plan.relook(row, FIRST + k, restyle(look, wrap=True))
+    plan.heights[row] = HEADER_HEIGHT
     return ref
 
 
@@ -166,6 +170,7 @@ def _case(plan: SheetPlan, band: int, agreement: Agreement, agreement_refs: Mapp
 def _headers(plan: SheetPlan, row: int, first: int, words: tuple[str, ...]) -> None:
     for k, word in enumerate(words):
         plan.put(row, first + k, Slot(text(word), HEAD))
+    plan.heights[row] = HEADER_HEIGHT
 
 
 def _total(plan: SheetPlan, band: int, case: Case, layout: dict) -> int:
@@ -199,9 +204,11 @@ def _breakdown(plan: SheetPlan, band: int, case: Case, layout: dict) -> int:
             case.call(udfs.severance_breakdown))
     values = case.figures.values
     basis = FIRST + width - 1
+    label = FIRST + BREAKDOWN_COLUMNS.index("label")
     for r in range(first + 1, first + rows):
         plan.relook(r, basis, udf_look(wrap=True, vertical=Align.TOP))
-        plan.heights[r] = 24
+        plan.relook(r, label, udf_look(wrap=True, vertical=Align.TOP))
+        plan.heights[r] = 36   # the basis in up to three lines
     amount_col, native = FIRST + BREAKDOWN_COLUMNS.index("amount"), FIRST + width + 1
     _headers(plan, first, native, ("native amount", "native due date", "check"))
     for k, (key, date) in enumerate(due.items()):
@@ -305,25 +312,33 @@ def plan_functions(agreement: Agreement) -> tuple[list[SheetPlan], dict[str, str
     """The Functions, Agreement and xlwings.conf sheets; and where the native-formula cells
     are (figure -> cell), for the test that holds them equal to the engine."""
     terms, agreement_refs = agreement_sheet(agreement)
-    # Printed at full size (no text under 8 pt), as many pages wide as the columns take.
-    plan = SheetPlan(SHEET, WIDTHS, grid_lines=False,
-                     page=Page(landscape=True, letter=True, margins=(0.4, 0.5), footer=FOOTER, fit_width=False))
+    # One page wide, landscape; every block starts a page of its own (the schedule runs on), the
+    # title repeated at the top of each. SEVERANCE_TABLE's spill prints its columns through
+    # benefits_continuation; the native table beneath it prints each case's key figures.
+    plan = SheetPlan(SHEET, WIDTHS, grid_lines=False)
+    across = LAST - FIRST + 1
     row = plan.stack(TOP, FIRST, (
         Slot(text("Severance functions"), Look(face=Typeface(18, bold=True, color=NAVY))),
         Slot(text("The add-in's Excel functions on one case and on a small case table, each beside the "
-                  "native formula of the same figure."), Look(face=Typeface(10, bold=True, color=GREY))),
+                  "native formula of the same figure."), Look(face=Typeface(10, bold=True, color=GREY)),
+             span=across),
         Slot(text("Blue cells call the add-in (Windows Excel with xlwings; the xlwings.conf sheet points it "
                   "at addin.udfs). Without it they show #NAME? and the check column says "
                   f"\"{CHECK_NOTE}\"; the grey cells are native formulas and always calculate."),
-             Look(face=Typeface(9, italic=True, color=GREY)))))
+             Look(face=Typeface(9, italic=True, color=GREY), wrap=True, vertical=Align.TOP), span=across)))
     plan.heights[TOP] = 26
+    plan.heights[TOP + 2] = 26
     layout: dict[str, str] = {}
     case, row = _case(plan, row + 2, agreement, agreement_refs, layout)
     row = _total(plan, row + 2, case, layout)
     row = _breakdown(plan, row + 2, case, layout)
-    row = _schedule(plan, row + 2, case, agreement, layout)
-    last = _table(plan, row + 2, agreement, agreement_refs, layout)
+    schedule = row + 2
+    row = _schedule(plan, schedule, case, agreement, layout)
+    table = row + 2
+    last = _table(plan, table, agreement, agreement_refs, layout)
     plan.print_area = span(TOP, column("A"), last, column(max(WIDTHS)))
+    plan.page = Page(landscape=True, letter=True, margins=(0.25, 0.5), footer=FOOTER, titles=f"{TOP}:{TOP}",
+                     breaks=(schedule, table))
     plan.active_cell = layout[f"input {UDF_COLUMNS[UDF_ARGUMENTS[0]]}"]
     return [plan, terms, _xlwings_conf()], layout
 

@@ -124,10 +124,12 @@ class Page(NamedTuple):
     one_page: bool = False
     titles: str | None = None
     fit_width: bool = True   # False: printed at full size, as many pages wide as it takes
+    breaks: tuple[int, ...] = ()   # rows that start a new page (a block kept on its own pages)
 
 
-# The footer of every printed page of the shipped workbooks: page N of M, the workbook's name.
-FOOTER = "&8Page &P of &N  |  &F"
+# The footer of every printed page of the shipped workbooks: page N of M, the file, the sheet.
+# Set in 10 pt: it scales with its page, which prints at 80% or more.
+FOOTER = "&10Page &P of &N  |  &F  |  &A"
 
 
 class ExcelError(NamedTuple):

@@ -3,6 +3,10 @@ cells, names, validations, conditional formats and print set-up out, saved repea
 
 from __future__ import annotations
 
+import re
+import shutil
+import tempfile
+import zipfile
 from pathlib import Path
 from typing import Sequence
 
@@ -20,13 +24,14 @@ from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.filters import AutoFilter
 from openpyxl.worksheet.formula import ArrayFormula
+from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.table import Table as ExcelTable, TableColumn, TableStyleInfo
 
 from ..excel.xlsx import clean_text, make_repeatable
 from ..results.output import atomic_path
 from ..excel.cells import Kind
 from .cached import write_cached
-from .plan import (INPUT_EDGE, NAVY, ROLE_FORMATS, RULE, Edge, ExcelError, LineChart, SheetPlan, Slot, Table,
+from .plan import (FONT, INPUT_EDGE, NAVY, ROLE_FORMATS, RULE, Edge, ExcelError, LineChart, SheetPlan, Slot, Table,
                    Typeface, Validation, address, span)
 
 CREATOR = "severance add-in"
@@ -214,6 +219,8 @@ def _sheet_settings(ws, plan: SheetPlan) -> None:
             ws.oddFooter.center.text = page.footer
         if page.titles:
             ws.print_title_rows = page.titles
+        for row in page.breaks:
+            ws.row_breaks.append(Break(id=row - 1))   # the break falls after the row above
     if plan.active_cell:
         ws.sheet_view.selection[0].activeCell = plan.active_cell
         ws.sheet_view.selection[0].sqref = plan.active_cell
@@ -253,6 +260,29 @@ def save(book: Workbook, path: str | Path, active: int = 0,
         book.save(tmp)
         if cached is not None:
             write_cached(tmp, cached)
+        normal_font(tmp)
         make_repeatable(tmp)
+
+
+# The workbook's default font, that of the cells the plans place. Excel sizes columns in widths
+# of this font's digits: Arial 10 has Calibri 11's (7 pixels), so Excel shows the same widths,
+# and LibreOffice, which has no Calibri, measures with Liberation Sans (Arial's metrics) instead
+# of a wider stand-in; the widths the plans give then print as planned.
+NORMAL_FONT = f'<font><name val="{FONT}"/><family val="2"/><sz val="10"/></font>'
+
+
+def normal_font(path: str | Path) -> None:
+    """Make the saved workbook's default (Normal style) font NORMAL_FONT: its first font."""
+    path = Path(path)
+    fd, tmp = tempfile.mkstemp(suffix=".xlsx", dir=path.parent)
+    with zipfile.ZipFile(path) as src, open(fd, "wb") as raw, \
+            zipfile.ZipFile(raw, "w", compression=zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            data = src.read(info.filename)
+            if info.filename == "xl/styles.xml":
+                data = re.sub(r"(<fonts[^>]*>)<font>.*?</font>", lambda m: m.group(1) + NORMAL_FONT,
+                              data.decode(), count=1).encode()
+            dst.writestr(info, data)
+    shutil.move(tmp, path)
 
 

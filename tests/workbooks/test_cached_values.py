@@ -1,8 +1,8 @@
 """Cached values: the calculator and the functions demo read right where nothing recalculates
 (openpyxl data_only, pandas), equal to `severance calc` to the cent; after LibreOffice
 recalculates, every formula's value equals the value it was written with (the add-in's function
-cells aside: LibreOffice cannot run them). And how they print: Letter, a footer on every page,
-the calculator on one page, the holiday list not printed."""
+cells aside: LibreOffice cannot run them). And how they print: Letter, one page wide, no text
+under 8 pt, a footer on every page, the holiday list not printed."""
 
 from __future__ import annotations
 
@@ -14,9 +14,10 @@ import zipfile
 import openpyxl
 import pandas as pd
 import pytest
+from openpyxl.styles import Font
 from openpyxl.worksheet.formula import ArrayFormula
 
-from addin.workbooks import calculator, functions, inputs
+from addin.workbooks import calculator, case_template, functions, inputs
 from addin.workbooks.agreement import HOLIDAYS
 from tests.support.recalc import recalculate_all, to_pdf
 from tests.workbooks.test_calculator_inputs import case_table, named
@@ -161,41 +162,106 @@ def test_after_libreoffice_recalculates_every_formula_equals_its_cached_value(bo
             assert {b for _, b in add_in} == {"#NAME?", functions.CHECK_NOTE}
 
 
-def test_print_set_up_letter_footer_calculator_on_one_page_holidays_not_printed(books):
+def test_print_set_up_letter_footer_one_page_wide_holidays_not_printed(books):
     _, calc, demo, _ = books
     for path in (calc, demo):
         for ws in openpyxl.load_workbook(path).worksheets:
             if ws.sheet_state != "visible":
                 continue
             assert str(ws.page_setup.paperSize) == str(ws.PAPERSIZE_LETTER), (path.name, ws.title)
-            assert "&P" in ws.oddFooter.center.text and "&N" in ws.oddFooter.center.text, ws.title
-            assert "&F" in ws.oddFooter.center.text, ws.title
+            for code in ("&P", "&N", "&F", "&A"):
+                assert code in ws.oddFooter.center.text, (ws.title, code)
+            assert ws.sheet_properties.pageSetUpPr.fitToPage, ws.title
+            assert ws.page_setup.fitToWidth == 1, ws.title
     book = openpyxl.load_workbook(calc)
-    sheet = book[calculator.SHEET]
-    assert sheet.page_setup.fitToWidth == 1 and sheet.page_setup.fitToHeight == 1
-    assert sheet.sheet_properties.pageSetUpPr.fitToPage
     area = str(book["Agreement"].print_area)
     last_printed = re.findall(r"\$([A-Z]+)\$\d+", area)[-1]
     assert openpyxl.utils.column_index_from_string(last_printed) < HOLIDAYS
 
 
-def test_calculator_prints_its_sheet_on_one_letter_page_with_footers(books, tmp_path):
-    _, calc, _, _ = books
-    pdf = to_pdf(calc, tmp_path)
+def page_texts(pdf) -> list[str]:
     info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True).stdout
     pages = int(re.search(r"Pages:\s+(\d+)", info).group(1))
-    assert "612 x 792" in info or "792 x 612" in info
-    texts = [subprocess.run(["pdftotext", "-f", str(k), "-l", str(k), "-layout", str(pdf), "-"],
-                            capture_output=True, text=True).stdout for k in range(1, pages + 1)]
+    assert "612 x 792" in info or "792 x 612" in info, info   # Letter
+    return [subprocess.run(["pdftotext", "-f", str(k), "-l", str(k), "-layout", str(pdf), "-"],
+                           capture_output=True, text=True).stdout for k in range(1, pages + 1)]
+
+
+def pages_by_sheet(path, pdf) -> dict[str, list[str]]:
+    """Each printed sheet's pages, by the sheet's name in their footer ("Page N of M | file | sheet")."""
+    texts = page_texts(pdf)
+    out: dict[str, list[str]] = {}
     for k, page in enumerate(texts, 1):
-        assert f"Page {k} of {pages}" in page and calc.name in page, k
-        assert "###" not in page, k
-    first = texts[0]
-    for words in ("Severance calculator", "Inputs", "Total value, benefits included", "Benefits end"):
+        footer = re.search(rf"Page {k} of {len(texts)}\s+\|\s+{re.escape(path.name)}\s+\|\s+(.+)", page)
+        assert footer, (path.name, k, page[-300:])
+        out.setdefault(footer.group(1).strip(), []).append(page)
+    return out
+
+
+def test_calculator_prints_one_page_wide_its_result_on_the_first_page(books, tmp_path):
+    _, calc, _, _ = books
+    sheets = pages_by_sheet(calc, to_pdf(calc, tmp_path))
+    assert set(sheets) == {calculator.SHEET, calculator.SCHEDULE_SHEET, "What-if", "Agreement"}
+    first, *rest = sheets[calculator.SHEET]
+    for words in ("Severance calculator", "Inputs", "Consented to the change", "Total value, benefits included"):
         assert words in first
-    assert all("Benefits end" not in page for page in texts[1:])
-    assert pages == 4   # the Calculator, the Payment schedule, the What-if, the Agreement terms
+    assert "How it is paid" not in first and "How it is paid" in rest[0]
+    assert len(rest) == 1 and len(sheets["What-if"]) == 1
+    texts = [page for pages in sheets.values() for page in pages]
+    assert not any("###" in page for page in texts)
     assert not any(re.search(r"\b2100-01-01\b", page) for page in texts), "the holiday list prints"
+
+
+# What a sheet printed one page wide shows on every page: its repeated title rows' leftmost and
+# rightmost words (a sheet split across pages shows each only on some).
+EVERY_PAGE = {
+    ("severance_calculator.xlsx", calculator.SHEET): ("Severance calculator",),
+    ("severance_calculator.xlsx", calculator.SCHEDULE_SHEET): ("Payment", "Paid on: the due date"),
+    ("severance_calculator.xlsx", "Agreement"): ("Agreement terms",),
+    ("severance_functions.xlsx", functions.SHEET): ("Severance functions",),
+    ("severance_functions.xlsx", "Agreement"): ("Agreement terms",),
+    ("cases_template.xlsx", "Cases"): ("employee_id", "consented_to_change"),
+}
+
+
+def _reference_height(tmp_path) -> float:
+    """How tall pdftotext finds a word set in 8 pt and printed at 100%."""
+    book = openpyxl.Workbook()
+    book.active["A1"] = "Reference"
+    book.active["A1"].font = Font(name="Arial", size=8)
+    book.save(tmp_path / "reference.xlsx")
+    (words,) = _words(to_pdf(tmp_path / "reference.xlsx", tmp_path))
+    (height,) = [h for h, _, w in words if w == "Reference"]
+    return height
+
+
+def test_printed_one_page_wide_never_under_8_points(books, tmp_path):
+    """Every page of the calculator, the functions demo and the case template: one page wide (the
+    leftmost and rightmost words of its repeated rows on each page, the block a page starts with
+    whole), no word under 8 points (measured against an 8-pt word printed at 100%: the page's
+    scale shrinks every word, footer included), a footer and no ###."""
+    folder, calc, demo, _ = books
+    template = folder / "cases_template.xlsx"
+    case_template.build_cases_template(template)
+    eight = _reference_height(tmp_path)
+    printed = {}
+    for path in (calc, demo, template):
+        pdf = to_pdf(path, tmp_path)
+        printed[path] = pages_by_sheet(path, pdf)
+        for sheet, pages in printed[path].items():
+            for k, page in enumerate(pages, 1):
+                for words in EVERY_PAGE.get((path.name, sheet), ()):
+                    assert words in page, (path.name, sheet, k, words)
+        for k, words in enumerate(_words(pdf), 1):
+            smallest = min((h, w) for h, _, w in words if h > 0)
+            assert smallest[0] >= 0.99 * eight, (path.name, k, smallest, eight)
+            assert "###" not in {w for _, _, w in words}, (path.name, k)
+    functions_pages = printed[demo][functions.SHEET]
+    breakdown = [page for page in functions_pages if "SEVERANCE_BREAKDOWN" in page]
+    table = [page for page in functions_pages if "SEVERANCE_TABLE:" in page]
+    assert len(breakdown) == len(table) == 1
+    assert "native" in breakdown[0] and "clause" in breakdown[0]
+    assert "consented_" in table[0] and "The same cases with native formulas" in table[0]   # K, wrapped
 
 
 def test_whatif_chart_points_at_the_whatif_cells(books):
@@ -224,24 +290,6 @@ def _words(pdf) -> list[list[tuple[float, float, str]]]:
         pages.append([(float(b) - float(a), float(a), w) for a, b, w in re.findall(
             r'yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)">([^<]*)<', page)])
     return pages
-
-
-def test_printed_text_is_never_smaller_than_the_8_point_footer(books, tmp_path):
-    """The footer is set in 8 points and is never scaled: every word of a page stands at least as
-    tall as the footer's words, so no text prints under 8 points (the calculator shrunk to its
-    one page included). The functions demo prints at full size, a footer and no ### on each page."""
-    _, calc, demo, _ = books
-    for path in (calc, demo):
-        pdf = to_pdf(path, tmp_path)
-        pages = _words(pdf)
-        assert pages
-        for k, words in enumerate(pages, 1):
-            footer = [h for h, _, w in words if w == "Page"]
-            assert footer, (path.name, k)
-            body = [(h, w) for h, top, w in words if h > 0 and top < max(t for _, t, _ in words) - 5]
-            smallest = min(body)
-            assert smallest[0] >= 0.98 * footer[0], (path.name, k, smallest, footer[0])
-            assert "###" not in {w for _, _, w in words}, (path.name, k)
 
 
 def test_templates_check_compares_an_arrays_formula_not_the_values_it_cached(books, tmp_path):
