@@ -19,6 +19,7 @@ from .columns import SCHEDULE_COLUMNS
 from .plan import Pages, SheetPlan, header, header_block, header_height, quote, text
 from .schedule import label, schedule_row, schedule_templates, schedule_widths
 from .summary import SummaryColumns, summary_refs
+from .values import schedule_values
 
 NOTE = ("Every payment, with Section 409A's six-month delay applied (Treas. Reg. 1.409A-3(i)(2)): "
         "a specified employee's delayed amounts are paid as one section_409a_delayed_payment on the "
@@ -33,6 +34,7 @@ def delayed_schedule_sheets(cases: CaseTable, payroll: Payroll, columns: Summary
     head = header(SCHEDULE_COLUMNS)
     templates = schedule_templates(summary_refs(columns, block, hole("sheet") + "!"))
     widths = schedule_widths()
+    cached = schedule_values(pay)
     plans = []
     for page, title in enumerate(pages.titles):
         ps = pages.rows_on(page)
@@ -52,7 +54,8 @@ def delayed_schedule_sheets(cases: CaseTable, payroll: Payroll, columns: Summary
                 sheet, row = summary.locate(k)
                 t: Mapping[str, FormulaTemplate] = {n: v.partial(sheet=quote(sheet)) for n, v in templates.items()}
                 holes = {"row": str(row), "j": str(j), "own": str(pages.first_row + offset)}
-                cells = schedule_row(t, employee, component, str(pay["clause"][p]), holes)
+                cells = schedule_row(t, employee, component, str(pay["clause"][p]), holes,
+                                     (cached["nominal_date"][p], cached["payment_date"][p], cached["amount"][p]))
                 if letter_amount.get((k, component, j)) != int(pay["amount"][p]):
                     cells[-1] = amount
                 yield cells

@@ -17,6 +17,7 @@ from typing import Mapping, NamedTuple
 import numpy as np
 from openpyxl.utils import get_column_letter
 
+from ..cases.columns import PAYROLL_COLUMNS
 from ..excel import formulas as F
 from ..excel.cells import Cell, Kind, Role
 from ..results.payroll import BENEFITS_NOTE, ESTIMATE, Payroll, missing_table_text
@@ -53,7 +54,6 @@ def _money(cents) -> object:
 
 def wants_net_pay(cases: CaseTable, withholding: bool) -> bool:
     """The sheet is made when asked, or when the case table has a payroll column."""
-    from ..cases.columns import PAYROLL_COLUMNS
     return withholding or any(c in cases.raw.columns for c in PAYROLL_COLUMNS)
 
 
