@@ -329,3 +329,35 @@ def test_cash_flow_reads_the_delayed_schedule(built):
         assert cents(r[5]) == by_month[r[0]] and cents(r[4]) == delayed.get(r[0], 0)
     total = next(r for r in ws.iter_rows(min_row=5, max_col=6, values_only=True) if r[0] == "Total")
     assert cents(total[5]) == int(payouts.cash_total[payouts.eligible].sum()) and cents(total[4]) > 0
+
+
+MY_SHEETS = ("Net pay (estimate)", "409A review", "Cash flow", "By group", "Journal", "Payment schedule")
+
+
+def _same(a, b) -> bool:
+    if a in (None, "") or b in (None, ""):
+        return a in (None, "") and b in (None, "")
+    if isinstance(a, dt.datetime) or isinstance(b, dt.datetime):
+        return a == b
+    if isinstance(a, (int, float)) and isinstance(b, (int, float)):
+        return abs(a - b) < 0.005
+    return a == b
+
+
+@pytest.mark.parametrize("name", ["plain", "delayed", "split"])
+def test_every_formula_cell_is_cached_with_what_libreoffice_computes(built, name):
+    path, _, _, _, recalculated = built[name]
+    formulas = openpyxl.load_workbook(path)
+    cached = openpyxl.load_workbook(path, data_only=True)
+    computed = openpyxl.load_workbook(recalculated, data_only=True)
+    checked = 0
+    for title in formulas.sheetnames:
+        if not title.startswith(MY_SHEETS):
+            continue
+        for row in formulas[title].iter_rows():
+            for cell in row:
+                if cell.data_type == "f":
+                    mine, theirs = cached[title][cell.coordinate].value, computed[title][cell.coordinate].value
+                    assert _same(mine, theirs), (title, cell.coordinate, cell.value[:80], mine, theirs)
+                    checked += 1
+    assert checked > 5000
