@@ -55,12 +55,13 @@ bench: install-test
 clean:
 	rm -rf $(OUT) .pytest_cache
 
-# The calculator as LibreOffice renders it (page 1 of the PDF), for the README.
+# The calculator's first printed page, whole, as LibreOffice prints it (Letter, footer
+# included), for the README.
 .PHONY: picture-calculator
 picture-calculator: install soffice
 	@mkdir -p $(OUT) docs/images
 	$(BIN)/python -c "import sys; from tests.support.recalc import to_pdf; to_pdf('workbooks/severance_calculator.xlsx', '$(OUT)')"
-	pdftoppm -png -r 110 -f 1 -l 1 -x 0 -y 0 -W 935 -H 1080 -singlefile $(OUT)/severance_calculator.pdf docs/images/calculator
+	pdftoppm -png -r 100 -f 1 -l 1 -singlefile $(OUT)/severance_calculator.pdf docs/images/calculator
 	@echo "picture: docs/images/calculator.png"
 
 # The Summary of a real report on the sample cases, as LibreOffice prints it (page 1 of the
@@ -73,7 +74,8 @@ picture-report: install soffice
 	pdftoppm -png -r 200 -f 1 -l 1 -x 110 -y 170 -W 1720 -H 980 -singlefile $(OUT)/picture-report/sample_report.pdf docs/images/summary
 	@echo "picture: docs/images/summary.png"
 
-# The functions workbook as someone with the add-in sees it, for the README. LibreOffice cannot
+# The functions workbook as someone with the add-in sees it (its printed page 2, SEVERANCE_BREAKDOWN
+# beside the native formulas), for the README. LibreOffice cannot
 # run the add-in, so each function cell holds what addin.udfs returns for its arguments
 # (tests/support/functions_picture.py); the native formulas and the `agrees` checks beside them
 # are LibreOffice's own recalculation.
@@ -82,5 +84,5 @@ picture-functions: install soffice
 	@mkdir -p $(OUT)/picture-functions docs/images
 	$(BIN)/python -m tests.support.functions_picture $(OUT)/picture-functions/severance_functions.xlsx
 	$(BIN)/python -c "from tests.support.recalc import to_pdf; to_pdf('$(OUT)/picture-functions/severance_functions.xlsx', '$(OUT)/picture-functions')"
-	pdftoppm -png -r 250 -f 1 -l 1 -x 190 -y 235 -W 1660 -H 580 -singlefile $(OUT)/picture-functions/severance_functions.pdf docs/images/functions
+	pdftoppm -png -r 150 -f 2 -l 2 -x 45 -y 75 -W 1485 -H 650 -singlefile $(OUT)/picture-functions/severance_functions.pdf docs/images/functions
 	@echo "picture: docs/images/functions.png"

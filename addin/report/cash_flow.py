@@ -25,7 +25,7 @@ from ..rules.case import CaseTable
 from ..rules.engine import Payouts
 from ..rules.money import cents_to_decimal
 from .columns import SCHEDULE_COLUMNS
-from .plan import Pages, Row, SheetPlan, header_block, quote, text
+from .plan import Pages, Row, header_block, quote, text
 from .sheet_charts import ChartedSheet, ColumnChart
 from .summary import SummaryColumns
 

@@ -14,7 +14,6 @@ from ..excel import formulas as F
 from ..results.tables import CALC_COLUMNS
 from ..rules.case import CaseTable
 from ..rules.engine import NO_SEVERANCE, PAID, REJECTED, Payouts
-from ..rules.payments import payments
 from ..rules.terms import DEFAULT_AGREEMENT_ID, Agreement
 from .agreement import agreement_block, report_years
 from .delayed_schedule import delayed_schedule_sheets
