@@ -13,16 +13,35 @@ import openpyxl
 
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 
+# LibreOffice keeps the cached values of an .xlsx it opens unless told to recalculate; every
+# workbook the add-in writes carries the engine's values, so without this a recalculation test
+# would read back our own numbers. OOXMLRecalcMode / ODFRecalcMode 0: always recalculate.
+ALWAYS_RECALCULATE = """<?xml version="1.0" encoding="UTF-8"?>
+<oor:items xmlns:oor="http://openoffice.org/2001/registry" xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
+<item oor:path="/org.openoffice.Office.Calc/Formula/Load"><prop oor:name="OOXMLRecalcMode" oor:op="fuse"><value>0</value></prop></item>
+<item oor:path="/org.openoffice.Office.Calc/Formula/Load"><prop oor:name="ODFRecalcMode" oor:op="fuse"><value>0</value></prop></item>
+</oor:items>
+"""
+
+
+def _profile() -> Path:
+    """A fresh LibreOffice user profile that recalculates every formula on load."""
+    profile = Path(tempfile.mkdtemp(prefix="lo-profile-"))
+    (profile / "user").mkdir()
+    (profile / "user" / "registrymodifications.xcu").write_text(ALWAYS_RECALCULATE, encoding="utf-8")
+    return profile
+
 
 def recalculate_all(paths, out_dir: str | Path, timeout: int = 900) -> list[Path]:
     """Recalculate many workbooks in one LibreOffice run (one start-up for the whole batch):
-    each is opened, every formula recalculated, and saved as .xlsx into out_dir, in order."""
+    each is opened, every formula recalculated (cached values ignored), and saved as .xlsx into
+    out_dir, in order."""
     if SOFFICE is None:
         raise RuntimeError("LibreOffice (soffice) is not installed; `make test` installs it")
     paths = [Path(p) for p in paths]
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    profile = Path(tempfile.mkdtemp(prefix="lo-profile-"))
+    profile = _profile()
     try:
         subprocess.run(
             [SOFFICE, f"-env:UserInstallation=file://{profile}", "--headless", "--norestore",
