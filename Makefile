@@ -64,15 +64,18 @@ picture-calculator: install soffice
 	pdftoppm -png -r 100 -f 1 -l 1 -singlefile $(OUT)/severance_calculator.pdf docs/images/calculator
 	@echo "picture: docs/images/calculator.png"
 
-# The Summary of a real report on the sample cases, as LibreOffice prints it (page 1 of the
-# PDF, A3 landscape fitted to the width; the picture is its top-left part, inputs through total_value), for the README.
+# The sample report as LibreOffice prints it (Letter), for the README and docs/report.md: the
+# Payout register's page whole, as it prints (register_page.png), its top-left part close up
+# (summary.png), and a statement's first page whole (statement_page.png). `severance report`
+# exits 1 on the sample (it has rejected rows), so only exit 2 stops the target.
 .PHONY: picture-report
 picture-report: install soffice
 	@mkdir -p $(OUT)/picture-report docs/images
-	$(BIN)/severance report workbooks/sample_cases.csv -o $(OUT)/picture-report/sample_report.xlsx
-	$(BIN)/python -c "import sys; from tests.support.recalc import to_pdf; to_pdf('$(OUT)/picture-report/sample_report.xlsx', '$(OUT)/picture-report')"
-	pdftoppm -png -r 200 -f 1 -l 1 -x 110 -y 170 -W 1720 -H 980 -singlefile $(OUT)/picture-report/sample_report.pdf docs/images/summary
-	@echo "picture: docs/images/summary.png"
+	SOURCE_DATE_EPOCH=1764547200 $(BIN)/severance report workbooks/sample_cases.csv -o $(OUT)/picture-report/sample_report.xlsx --pdf $(OUT)/picture-report/pdf || test $$? -eq 1
+	pdftoppm -png -r 80 -f 1 -l 1 -singlefile $(OUT)/picture-report/pdf/payout_register.pdf docs/images/register_page
+	pdftoppm -png -r 200 -f 1 -l 1 -x 60 -y 60 -W 1500 -H 700 -singlefile $(OUT)/picture-report/pdf/payout_register.pdf docs/images/summary
+	pdftoppm -png -r 80 -f 1 -l 1 -singlefile $(OUT)/picture-report/pdf/E1002.pdf docs/images/statement_page
+	@echo "pictures: docs/images/register_page.png, summary.png, statement_page.png"
 
 # The functions workbook as someone with the add-in sees it (its printed page 2, SEVERANCE_BREAKDOWN
 # beside the native formulas), for the README. LibreOffice cannot

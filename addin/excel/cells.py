@@ -158,3 +158,6 @@ def wrapped_lines(text: str, chars_per_line: int) -> int:
             while used > width:  # a word wider than the line spills onto further lines
                 lines, used = lines + 1, used - width
     return max(1, lines)
+
+# A chart's value axis in dollars, to the dollar ("$250,000"): the axis of an amount chart.
+DOLLAR_AXIS_FORMAT = '"$"#,##0'

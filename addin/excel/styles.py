@@ -11,14 +11,17 @@ import zipfile
 from copy import copy
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Mapping
 
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 
-from .cells import COUNT_FORMAT, DATE_FORMAT, FRACTION_FORMAT, MONEY_FORMAT, Role
+from .cells import (COUNT_FORMAT, DATE_FORMAT, FRACTION_FORMAT, LINE_HEIGHT, MONEY_FORMAT, Role,
+                    wrapped_lines)
 
 MAX_TEMPLATE_BYTES = 20 * 2**20
 MAX_LOGO_BYTES = 2 * 2**20
 STYLES_SHEET = "Styles"
+SAMPLE_WIDTH = 40   # the template's sample column
 
 
 @dataclass(frozen=True)
@@ -53,7 +56,7 @@ _TOP = Alignment(vertical="top")  # rows of wrapped text read from their first l
 ROLES: dict[Role, tuple[object, str, Style]] = {
     Role.TITLE: ("Severance payouts", "sheet titles",
               Style(font=Font(size=14, bold=True, color=_BLUE))),
-    Role.NOTE: ("44 input rows = 33 paid + 6 no_severance + 5 rejected", "notes and counts under titles",
+    Role.NOTE: ("N input rows = paid + no_severance + rejected (the report counts them)", "notes and counts under titles",
              Style(font=Font(italic=True, color="595959"))),
     Role.HEADER: ("cash_total", "column headers",
                Style(font=Font(bold=True, color="FFFFFF"),
@@ -94,8 +97,10 @@ def default_styles() -> ReportStyles:
 # ---------------------------------------------------------------------------------------------
 # The template workbook
 
-def write_template(path: str | Path) -> None:
-    """Write the style template: one row per role, its sample cell in column B."""
+def write_template(path: str | Path, samples: Mapping[Role, str] | None = None) -> None:
+    """Write the style template: one row per role, its sample cell in column B; `samples`
+    replaces a role's sample text (the note's counts, computed from the real sample cases).
+    Each row is as tall as its wrapped sample, so no sample runs over the next row."""
     import datetime as dt
     from decimal import Decimal
 
@@ -115,7 +120,10 @@ def write_template(path: str | Path) -> None:
         _apply(ws[f"{col}4"], styles[Role.HEADER]).value = head
     row = 5
     for role, (sample, used_for, style) in ROLES.items():
+        sample = (samples or {}).get(role, sample)
         ws.cell(row, 1, role.value)
+        if style.alignment is not None and style.alignment.wrap_text:
+            ws.row_dimensions[row].height = LINE_HEIGHT * wrapped_lines(str(sample), int(SAMPLE_WIDTH * 0.85))
         cell = _apply(ws.cell(row, 2), style)
         if style.number_format in (MONEY_FORMAT, FRACTION_FORMAT, COUNT_FORMAT):
             cell.value = Decimal(str(sample))
@@ -130,7 +138,7 @@ def write_template(path: str | Path) -> None:
                     "the logo at the top-left of the Summary, at the size it has here")
     ws.cell(row, 3, "logo slot")
     ws.column_dimensions["A"].width = 16
-    ws.column_dimensions["B"].width = 40
+    ws.column_dimensions["B"].width = SAMPLE_WIDTH
     ws.column_dimensions["C"].width = 70
     ws.freeze_panes = "A5"
     book.save(path)

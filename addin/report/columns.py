@@ -55,7 +55,10 @@ def money_width(cents: int) -> float:
     """The width that shows an amount of `cents` (either sign) as "$#,##0.00", bold, whole: a
     column of amounts takes the width of its largest (its total included), so never "###"."""
     shown = f"-${cents_to_decimal(abs(int(cents))):,.2f}"
-    return max(_ROLE_WIDTHS[Role.MONEY], round(len(shown) * 1.15 + 1.5, 1))
+    narrow = shown.count(",") + shown.count(".")
+    # A column's width counts digits of the body font; a bold digit is ~7% wider, "," and "."
+    # about half a digit; and a character's room of padding.
+    return max(_ROLE_WIDTHS[Role.MONEY], round((len(shown) - narrow) * 1.08 + narrow * 0.55 + 1.5, 1))
 
 
 def text_width(values, least: float, most: float) -> float:

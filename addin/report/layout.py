@@ -91,7 +91,7 @@ def plan_report(cases: CaseTable, payouts: Payouts, agreements: Mapping[str, Agr
     note = (f"Agreement: {', '.join(a.id for a in used)}. Source: {source}. Blue cells are the "
             "case table's inputs; every other figure is a formula over them and the Agreement sheet.")
     stamp = stamp or make_stamp(source, None, used, counts_text(payouts))
-    note += f" {stamp.line()}; {stamp.counts}."
+    note += f" {stamp.sentence()}"
     sheets: list[SheetPlan] = [
         *summary_sheets(cases, payouts, columns, summary, block, counts_formula, note, logo, header_row),
         *register_sheets(cases, payouts, columns, summary, register, counts_formula),

@@ -23,10 +23,10 @@ class Paper(str, Enum):
 
 PAPER_SIZE = {Paper.LETTER: 1, Paper.A4: 9}           # Excel's paperSize codes
 PAPER_INCHES = {Paper.LETTER: (8.5, 11.0), Paper.A4: (8.27, 11.69)}
-MARGIN_INCHES = 0.5                                    # left and right (and top, bottom)
+MARGIN_INCHES = 0.4                                    # left and right
 BODY_POINTS = 11                                       # the styles' body text
 MIN_TEXT_POINTS = 8                                    # the smallest text a page may print
-FOOTER_POINTS = 8
+FOOTER_POINTS = 9
 DEFAULT_WIDTH = 8.43                                   # a column without a width of its own
 
 
@@ -84,11 +84,12 @@ def set_up_page(ws, sheet: SheetPlan, paper: Paper, name: str, stamp: str) -> No
     ws.page_margins.footer = 0.25
     ws.print_options.horizontalCentered = False
     size = f"&{FOOTER_POINTS}"
-    ws.oddFooter.left.text = size + footer_text(name)[:80]
-    ws.oddFooter.center.text = size + "Page &P of &N"
-    ws.oddFooter.right.text = size + footer_text(stamp)[:150]
-    if sheet.print_area:
-        ws.print_area = sheet.print_area
+    # One section, the page's width, one line: the report's name, the page, the run stamp.
+    ws.oddFooter.center.text = (f"{size}{footer_text(name)[:60]}  |  Page &P of &N  |  "
+                                f"{footer_text(stamp)[:110]}")
+    # The rows planned, no further (LibreOffice otherwise prints blank pages past a long table).
+    last = get_column_letter(max([column_index_from_string(c) for c in sheet.widths] + [1]))
+    ws.print_area = sheet.print_area or f"A1:{last}{max(sheet.row_count, 1)}"
 
 
 def sheet_scales(sheets, paper: Paper) -> Mapping[str, float]:

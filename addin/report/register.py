@@ -33,7 +33,9 @@ def register_sheets(cases: CaseTable, payouts: Payouts, columns: SummaryColumns,
     counted = counts_text(payouts)
     fitted = summary_widths(cases, payouts, columns, RESULT_ROLES)
     widths = {LETTER[name]: fitted[columns.letter[name]] for name in REGISTER_COLUMNS}
-    widths[LETTER["status"]] = 13
+    widths[LETTER["status"]] = 12
+    widths[LETTER["lump_sum_due_date"]] = 11
+    widths[LETTER["employee_name"]] = min(widths[LETTER["employee_name"]], 18)  # prints legibly
     head = header(REGISTER_COLUMNS)
     last = LETTER[REGISTER_COLUMNS[-1]]
     plans = []

@@ -38,9 +38,16 @@ class RunStamp(NamedTuple):
         return self.time.strftime("%Y-%m-%d %H:%M:%S UTC")
 
     def line(self) -> str:
-        """The stamp in one line (a page's footer)."""
-        digest = f" sha256 {self.input_sha256[:12]}" if self.input_sha256 else ""
-        return f"Run {self.when}; add-in {self.version}; {self.input_name}{digest}"
+        """The stamp in one short line (a page's footer; the Run sheet has it whole)."""
+        digest = f" (SHA-256 {self.input_sha256[:12]})" if self.input_sha256 else ""
+        return f"Run {self.time:%Y-%m-%d %H:%M} UTC, add-in {self.version}, {self.input_name}{digest}"
+
+    def sentence(self) -> str:
+        """The stamp whole, as a sentence (the Summary's header)."""
+        files = "; ".join(f"{f.name} (SHA-256 {f.sha256 or 'unreadable'})" for f in self.agreements)
+        digest = f" (SHA-256 {self.input_sha256})" if self.input_sha256 else ""
+        return (f"Run {self.when} by the add-in {self.version} from {self.input_name}{digest}; "
+                f"agreement file: {files or '(none)'}; {self.counts}.")
 
     def lines(self) -> list[tuple[str, str]]:
         """The stamp as (item, value) lines: the Run sheet and the document properties."""

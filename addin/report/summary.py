@@ -91,7 +91,7 @@ def summary_sheets(cases: CaseTable, payouts: Payouts, columns: SummaryColumns, 
             c1 = columns.names.index(COMPONENTS[0]) + 1
             chart = ChartPlan("Payout by component, clauses (i)-(iv) (visible rows)",
                               f"B{totals_row + 2}", header_row, totals_row, c1,
-                              c1 + len(COMPONENTS) - 1, "amount")
+                              c1 + len(COMPONENTS) - 1, "US dollars")
         plans.append(SheetPlan(
             title=title, rows=rows(), row_count=len(ks) + header_row + (1 if last_page else 0),
             widths=widths, freeze=f"C{header_row + 1}",

@@ -24,8 +24,8 @@ from openpyxl.styles import PatternFill
 from openpyxl.workbook.defined_name import DefinedName
 
 from ..cases import load_cases
-from ..excel.cells import WHOLE_MONEY_FORMAT
-from ..excel.styles import (ReportStyles, default_styles, read_template, require_defusedxml,
+from ..excel.cells import DOLLAR_AXIS_FORMAT, Role
+from ..excel.styles import (ROLES, ReportStyles, default_styles, read_template, require_defusedxml,
                             write_template)
 from ..excel.xlsx import (logo_image, make_repeatable, new_write_only_book, plan_cell,
                           register_styles, save_spliced, stream_rows)
@@ -44,6 +44,9 @@ from .extras import ReportOptions
 from .sheet_charts import add_charts
 from .statement import plan_statement
 from .values import counts_text, summary_values
+
+# The sample case table of the repository (workbooks/), which the template's note counts.
+SAMPLE_CASES = Path(__file__).resolve().parents[2] / "workbooks" / "sample_cases.csv"
 
 __all__ = ["build_report", "write_statements", "build_report_template", "add_subcommand",
            "MAX_SHEET_ROWS"]
@@ -108,12 +111,22 @@ def write_statements(cases: CaseTable, payouts: Payouts, agreements: Mapping[str
     return written
 
 
+def sample_counts(sample: Path = SAMPLE_CASES) -> str:
+    """The counts note of the report on the shipped sample cases, as the report computes it
+    (the template's note sample); the role's own text where the sample is not at hand."""
+    if not sample.exists():
+        return ROLES[Role.NOTE][0]
+    agreements = load_agreements()
+    cases = load_cases(sample, agreements)
+    return counts_text(compute(cases, agreements))
+
+
 def build_report_template(path: str | Path) -> Path:
     """Write the report style template (workbooks/report_template.xlsx): the sample cell of
     each style role, which finance restyles in Excel; `--template` applies them."""
     path = Path(path)
     with atomic_path(path) as tmp:
-        write_template(tmp)
+        write_template(tmp, {Role.NOTE: sample_counts()})
         make_repeatable(tmp)
     return path
 
@@ -267,7 +280,7 @@ def _finish(ws, sheet: SheetPlan, styles: ReportStyles) -> None:
         chart.title = c.title
         chart.legend = None
         chart.y_axis.title = c.y_title
-        chart.y_axis.numFmt = WHOLE_MONEY_FORMAT
+        chart.y_axis.numFmt = DOLLAR_AXIS_FORMAT
         chart.y_axis.delete = False
         chart.x_axis.delete = False
         chart.width, chart.height = 18, 8

@@ -34,6 +34,18 @@ def test_template_is_current_and_round_trips_to_the_defaults(tmp_path):
         "workbooks/report_template.xlsx is stale: run `severance templates build`"
 
 
+def test_the_templates_note_counts_the_real_sample_and_no_sample_runs_over(tmp_path, agreements):
+    from addin.cases import load_cases
+    ws = openpyxl.load_workbook(ROOT / "workbooks" / "report_template.xlsx").active
+    samples = {row[0].value: row[1] for row in ws.iter_rows(min_row=5)}
+    payouts = compute(load_cases(ROOT / "workbooks" / "sample_cases.csv", agreements), agreements)
+    n = {s: int((payouts.status == s).sum()) for s in ("paid", "no_severance", "rejected")}
+    assert samples["note"].value == (f"{len(payouts.status)} input rows = {n['paid']} paid + "
+                                     f"{n['no_severance']} no_severance + {n['rejected']} rejected")
+    long = samples["long_text"]
+    assert ws.row_dimensions[long.row].height >= 30  # two wrapped lines in a 40-wide column
+
+
 def _png(width: int, height: int) -> bytes:
     import struct
     import zlib
