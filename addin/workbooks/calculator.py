@@ -36,8 +36,8 @@ LABEL, VALUE, NAME, HELP, NOTE = (column(c) for c in "BCDEF")
 # Narrow enough that the sheet prints one Letter page wide (0.25" side margins) with no text
 # under 8 pt: 9-pt text scaled no further than 0.9.
 WIDTHS = dict(zip("ABCDEFG", (1, 30, 14, 26, 11, 30, 1)))
-CLAUSE_CHARS_PER_LINE = 45   # of the letter's words (9-pt italic) in column F
-HELP_CHARS_PER_LINE = 48     # of an input's help (9 pt) across columns E:F
+CLAUSE_CHARS_PER_LINE = 38   # of the letter's words (9-pt italic) in column F
+HELP_CHARS_PER_LINE = 54     # of an input's help (9 pt) across columns E:F
 OK = "inputs_ok"   # every input reads (addin.workbooks.reading)
 PAID_FILL, NONE_FILL, ALERT = "E2EFDA", "FCE4D6", "C00000"
 STATUS_FILLS = (("paid", PAID_FILL), ("no_severance", NONE_FILL), ("incomplete", "FFF2CC"),

@@ -204,10 +204,11 @@ def _breakdown(plan: SheetPlan, band: int, case: Case, layout: dict) -> int:
             case.call(udfs.severance_breakdown))
     values = case.figures.values
     basis = FIRST + width - 1
-    label = FIRST + BREAKDOWN_COLUMNS.index("label")
+    looks = column_looks(BREAKDOWN_COLUMNS, {"amount": Role.MONEY, "due_date": Role.DATE}, bold=False)
+    wrapped = (basis, FIRST + BREAKDOWN_COLUMNS.index("label"))
     for r in range(first + 1, first + rows):
-        plan.relook(r, basis, udf_look(wrap=True, vertical=Align.TOP))
-        plan.relook(r, label, udf_look(wrap=True, vertical=Align.TOP))
+        for k, look in looks.items():   # each row read from its top: the basis and label wrap
+            plan.relook(r, FIRST + k, restyle(look, vertical=Align.TOP, wrap=True if FIRST + k in wrapped else None))
         plan.heights[r] = 36   # the basis in up to three lines
     amount_col, native = FIRST + BREAKDOWN_COLUMNS.index("amount"), FIRST + width + 1
     _headers(plan, first, native, ("native amount", "native due date", "check"))
@@ -226,6 +227,10 @@ def _breakdown(plan: SheetPlan, band: int, case: Case, layout: dict) -> int:
     label = address(status, FIRST + BREAKDOWN_COLUMNS.index("label"))
     plan.put(status, native + 2, Slot(formula(check(label, address(status, native), money=False), cached=AGREES),
                                       CHECK))
+    for r in range(first + 1, first + rows):
+        for col in range(native, native + 3):
+            if (r, col) in plan.slots:
+                plan.relook(r, col, restyle(plan.slots[(r, col)].look, vertical=Align.TOP))
     return status
 
 
@@ -312,9 +317,9 @@ def plan_functions(agreement: Agreement) -> tuple[list[SheetPlan], dict[str, str
     """The Functions, Agreement and xlwings.conf sheets; and where the native-formula cells
     are (figure -> cell), for the test that holds them equal to the engine."""
     terms, agreement_refs = agreement_sheet(agreement)
-    # One page wide, landscape; every block starts a page of its own (the schedule runs on), the
-    # title repeated at the top of each. SEVERANCE_TABLE's spill prints its columns through
-    # benefits_continuation; the native table beneath it prints each case's key figures.
+    # One page wide, landscape; the breakdown, the schedule (which runs on) and the table each
+    # start a page, the title repeated at the top of each. SEVERANCE_TABLE's spill prints its
+    # columns through benefits_continuation; the native table beneath prints each case's key figures.
     plan = SheetPlan(SHEET, WIDTHS, grid_lines=False)
     across = LAST - FIRST + 1
     row = plan.stack(TOP, FIRST, (
@@ -331,14 +336,15 @@ def plan_functions(agreement: Agreement) -> tuple[list[SheetPlan], dict[str, str
     layout: dict[str, str] = {}
     case, row = _case(plan, row + 2, agreement, agreement_refs, layout)
     row = _total(plan, row + 2, case, layout)
-    row = _breakdown(plan, row + 2, case, layout)
+    breakdown = row + 2
+    row = _breakdown(plan, breakdown, case, layout)
     schedule = row + 2
     row = _schedule(plan, schedule, case, agreement, layout)
     table = row + 2
     last = _table(plan, table, agreement, agreement_refs, layout)
     plan.print_area = span(TOP, column("A"), last, column(max(WIDTHS)))
     plan.page = Page(landscape=True, letter=True, margins=(0.25, 0.5), footer=FOOTER, titles=f"{TOP}:{TOP}",
-                     breaks=(schedule, table))
+                     breaks=(breakdown, schedule, table))
     plan.active_cell = layout[f"input {UDF_COLUMNS[UDF_ARGUMENTS[0]]}"]
     return [plan, terms, _xlwings_conf()], layout
 

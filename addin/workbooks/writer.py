@@ -35,6 +35,7 @@ from .plan import (FONT, INPUT_EDGE, NAVY, ROLE_FORMATS, RULE, Edge, ExcelError,
                    Typeface, Validation, address, span)
 
 CREATOR = "severance add-in"
+FOOTER_MARGIN = 0.2   # inches
 
 _THIN = Side(style="thin", color=RULE)
 _NAVY_LINE = Side(style="thin", color=NAVY)
@@ -215,6 +216,10 @@ def _sheet_settings(ws, plan: SheetPlan) -> None:
         if page.margins:
             ws.page_margins.left = ws.page_margins.right = page.margins[0]
             ws.page_margins.top = ws.page_margins.bottom = page.margins[1]
+            # The footer stands this far from the paper's edge, inside the bottom margin: at the
+            # default (0.5") it would have no room under a 0.5" margin, and LibreOffice then
+            # clips it away (its text is in the PDF, but nothing prints).
+            ws.page_margins.header = ws.page_margins.footer = FOOTER_MARGIN
         if page.footer:
             ws.oddFooter.center.text = page.footer
         if page.titles:

@@ -212,6 +212,29 @@ def test_calculator_prints_one_page_wide_its_result_on_the_first_page(books, tmp
     assert not any(re.search(r"\b2100-01-01\b", page) for page in texts), "the holiday list prints"
 
 
+def _ink(pdf, page: int, box: tuple[float, float, float, float]) -> int:
+    """How many dark pixels page `page` of the PDF prints inside box (x0, y0, x1, y1, points)."""
+    raster = subprocess.run(["pdftoppm", "-r", "72", "-gray", "-f", str(page), "-l", str(page), str(pdf)],
+                            capture_output=True).stdout
+    magic, size, _, pixels = raster.split(b"\n", 3)
+    width, _ = map(int, size.split())
+    x0, y0, x1, y1 = (int(v) for v in box)
+    return sum(1 for y in range(y0, y1 + 1) for b in pixels[y * width + x0:y * width + x1 + 1] if b < 128)
+
+
+def test_every_footer_prints_not_only_sits_in_the_pdf(books, tmp_path):
+    """A footer given no room under its page's bottom margin is clipped away: its words are in the
+    PDF's text, yet nothing prints. Each page's footer words carry ink."""
+    _, calc, demo, _ = books
+    for path in (calc, demo):
+        pdf = to_pdf(path, tmp_path)
+        html = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, text=True).stdout
+        for k, page in enumerate(html.split("<page")[1:], 1):
+            (box,) = [tuple(float(v) for v in m) for m in re.findall(
+                r'xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">Page<', page)]
+            assert _ink(pdf, k, box) > 10, (path.name, k, box)
+
+
 # What a sheet printed one page wide shows on every page: its repeated title rows' leftmost and
 # rightmost words (a sheet split across pages shows each only on some).
 EVERY_PAGE = {
