@@ -96,9 +96,9 @@ def plan_statement(cases: CaseTable, payouts: Payouts, agreements: Mapping[str, 
     rows: list[Row] = [[]] if logo else []
     rows += [
         [text("Severance statement", Role.TITLE)],
-        [text(f"Under the {title}. Blue cells are inputs; every amount and date is a formula over "
-              "them and the Agreement sheet.", Role.NOTE)],
-        [],
+        [text(f"Under the {title}.", Role.NOTE)],
+        [text("Blue cells are inputs; every amount and date is a formula over them and the "
+              "Agreement sheet.", Role.NOTE)],
         headings("Parties"),
         [text("Employer, agreement"), None, text(f"{title} ({agreement.id})")],
         [text("Employee"), None, text(f"{cases.employee_name[k]} ({cases.employee_id[k]})")],
