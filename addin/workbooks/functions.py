@@ -200,14 +200,13 @@ def _breakdown(plan: SheetPlan, band: int, case: Case, layout: dict) -> int:
     first, width = band + 2, len(BREAKDOWN_COLUMNS)
     due = {**COMPONENT_DATES, "cash_total": "lump_sum_due_date", "total_value": None}
     rows = 1 + len(due) + 1   # the header, the figures, the status
-    spilled(plan, first, rows, BREAKDOWN_COLUMNS, {"amount": Role.MONEY, "due_date": Role.DATE}, call,
-            case.call(udfs.severance_breakdown))
+    roles = {"amount": Role.MONEY, "due_date": Role.DATE}
+    spilled(plan, first, rows, BREAKDOWN_COLUMNS, roles, call, case.call(udfs.severance_breakdown))
     values = case.figures.values
     basis = FIRST + width - 1
-    looks = column_looks(BREAKDOWN_COLUMNS, {"amount": Role.MONEY, "due_date": Role.DATE}, bold=False)
     wrapped = (basis, FIRST + BREAKDOWN_COLUMNS.index("label"))
     for r in range(first + 1, first + rows):
-        for k, look in looks.items():   # each row read from its top: the basis and label wrap
+        for k, look in column_looks(BREAKDOWN_COLUMNS, roles, bold=False).items():   # read from the top
             plan.relook(r, FIRST + k, restyle(look, vertical=Align.TOP, wrap=True if FIRST + k in wrapped else None))
         plan.heights[r] = 36   # the basis in up to three lines
     amount_col, native = FIRST + BREAKDOWN_COLUMNS.index("amount"), FIRST + width + 1
@@ -227,7 +226,7 @@ def _breakdown(plan: SheetPlan, band: int, case: Case, layout: dict) -> int:
     label = address(status, FIRST + BREAKDOWN_COLUMNS.index("label"))
     plan.put(status, native + 2, Slot(formula(check(label, address(status, native), money=False), cached=AGREES),
                                       CHECK))
-    for r in range(first + 1, first + rows):
+    for r in range(first + 1, first + rows):   # the native figures read from the top too
         for col in range(native, native + 3):
             if (r, col) in plan.slots:
                 plan.relook(r, col, restyle(plan.slots[(r, col)].look, vertical=Align.TOP))
