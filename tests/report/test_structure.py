@@ -242,3 +242,36 @@ def test_statement_file_names_are_safe_and_distinct():
         assert name.split(".")[0].upper() not in {"CON", "PRN", "AUX", "NUL"}
     assert names[-1] == "ok-1.2.xlsx"
     assert statement_file_names(ids) == names
+
+
+def test_reader_sheets_hide_helpers_keep_blanks_blank_and_chart_in_dollars(sample):
+    out, cases, payouts, _ = sample
+    book = openpyxl.load_workbook(out)
+    ws = book["Summary"]
+    col = {norm(c.value): c.column_letter for c in ws[4] if c.value}
+    assert ws.column_dimensions[col["first_payday_number"]].hidden
+    assert not ws.column_dimensions[col["cash_total"]].hidden
+    raw = cases.raw["consented_to_change"].fillna("").astype(str).str.strip()
+    for k in range(len(cases)):
+        if payouts.status[k] != "rejected":
+            value = ws[f"{col['consented_to_change']}{5 + k}"].value
+            assert (value is None) == (raw.iat[k] == ""), (k, value, raw.iat[k])
+    assert (raw[payouts.status != "rejected"] == "").any()
+    with zipfile.ZipFile(out) as z:
+        chart = z.read("xl/charts/chart1.xml").decode()
+    assert 'formatCode="&quot;$&quot;#,##0"' in chart and "US dollars" in chart
+    assert ws.print_area is not None and book["Payout register"].print_title_rows == "$4:$4"
+    for ws in book.worksheets:
+        assert int(ws.page_setup.paperSize) == 1 and ws.page_setup.fitToWidth == 1
+
+
+def test_a4_paper_on_request_and_pdf_without_libreoffice_is_one_clear_line(tmp_path, sample_cases_path, sample):
+    _, cases, payouts, _ = sample
+    from addin.rules.terms import load_agreements
+    agreements = load_agreements()
+    build_report(cases, payouts, agreements, tmp_path / "a4.xlsx", paper="a4")
+    assert {int(ws.page_setup.paperSize) for ws in openpyxl.load_workbook(tmp_path / "a4.xlsx")} == {9}
+    result = severance("report", sample_cases_path, "-o", tmp_path / "r.xlsx", "--pdf", tmp_path / "pdf",
+                       env={**os.environ, "PATH": str(tmp_path / "nowhere")})
+    assert result.returncode == 2 and result.stderr.count("\n") == 1 and "soffice" in result.stderr
+    assert not (tmp_path / "r.xlsx").exists()
