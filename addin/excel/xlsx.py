@@ -216,6 +216,10 @@ def _row_xml_writer(ws, style_ids: Mapping[str, int], write: Callable[[str], Non
                     .replace("\r", "&#13;")
                 if cached is None:
                     xml.append(f"{head}><f>{value}</f></c>")
+                elif type(cached) is int:  # the common cases first: whole numbers, serials
+                    xml.append(f"{head}><f>{value}</f><v>{cached}</v></c>")
+                elif type(cached) is float:
+                    xml.append(f"{head}><f>{value}</f><v>{cached!r}</v></c>")
                 else:
                     kind_attr, shown = cached_value_xml(cached)
                     xml.append(f"{head}{kind_attr}><f>{value}</f><v>{shown}</v></c>")
