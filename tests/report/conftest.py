@@ -15,7 +15,7 @@ from addin.cases import from_records, load_cases
 from addin.rules.engine import compute
 from addin.report.writer import build_report
 from addin.rules.terms import parse_agreements
-from tests.report.forced_recalc import recalculate_ignoring_cache
+from tests.support.recalc import recalculate_all
 from tests.report.generated import ROOT, SECOND_AGREEMENT, severance, generated_records, write_csv
 from tests.report.checks import norm
 
@@ -90,7 +90,7 @@ def reports(tmp_path_factory, agreements):
     statements = {p.stem: p for p in (folder / "statements").glob("*.xlsx")}
     chosen = [statements[i] for i in ("E1001", "E1003", "E1006", "E1005", "E1012", "E1007", "E1019")]
     paths = [b[0] for b in built.values()] + chosen
-    recalculated = dict(zip(paths, recalculate_ignoring_cache(paths, folder / "recalculated")))
+    recalculated = dict(zip(paths, recalculate_all(paths, folder / "recalculated")))
     return {"built": built, "recalculated": recalculated, "statements": statements,
             "chosen": chosen, "folder": folder}
 

@@ -24,7 +24,7 @@ from addin.results.payroll import compute_payroll, schedule_payroll_frame, secti
 from addin.rules.engine import compute
 from addin.rules.withholding import payment_order
 from tests.report.generated import generated_records
-from tests.report.forced_recalc import recalculate_ignoring_cache
+from tests.support.recalc import recalculate_all
 
 DEPARTMENTS = ["Finance", "Technology", "Sales", ""]
 
@@ -69,7 +69,7 @@ def built(tmp_path_factory, agreements):
         path = folder / f"{name}.xlsx"
         build_report(cases, payouts, agreements, path, source=name, options=options, max_rows=max_rows)
         out[name] = (path, cases, payouts, notification)
-    recalculated = recalculate_ignoring_cache([v[0] for v in out.values()], folder / "recalculated")
+    recalculated = recalculate_all([v[0] for v in out.values()], folder / "recalculated")
     return {name: (*v, r) for (name, v), r in zip(out.items(), recalculated)}
 
 
