@@ -46,7 +46,10 @@ from .statement import plan_statement
 from .values import counts_text, summary_values
 
 # The sample case table of the repository (workbooks/), which the template's note counts.
-SAMPLE_CASES = Path(__file__).resolve().parents[2] / "workbooks" / "sample_cases.csv"
+# The shipped sample cases, beside the shipped workbooks: in the source tree, or in the folder
+# `severance templates build` runs from (an installed package has no workbooks folder).
+SAMPLE_CASES = (Path(__file__).resolve().parents[2] / "workbooks" / "sample_cases.csv",
+                Path("workbooks") / "sample_cases.csv")
 
 __all__ = ["build_report", "write_statements", "build_report_template", "add_subcommand",
            "MAX_SHEET_ROWS"]
@@ -111,10 +114,11 @@ def write_statements(cases: CaseTable, payouts: Payouts, agreements: Mapping[str
     return written
 
 
-def sample_counts(sample: Path = SAMPLE_CASES) -> str:
+def sample_counts(candidates: tuple[Path, ...] = SAMPLE_CASES) -> str:
     """The counts note of the report on the shipped sample cases, as the report computes it
     (the template's note sample); the role's own text where the sample is not at hand."""
-    if not sample.exists():
+    sample = next((p for p in candidates if p.exists()), None)
+    if sample is None:
         return ROLES[Role.NOTE][0]
     agreements = load_agreements()
     cases = load_cases(sample, agreements)
