@@ -326,10 +326,8 @@ def _schedule(plan: SheetPlan, band: int, refs: dict[str, str], agreement: Agree
 
 
 def lump_sum_paid(key: str) -> str:
-    """Whether the schedule lists lump sum `key`: a zero amount is not a payment.
-    TODO(formulas): addin.excel.formulas states this rule only inside payment_count; once it
-    has a formula for one lump sum, read it from there."""
-    return f"AND(eligible,{key}>0)"
+    """Whether the schedule lists lump sum `key`: the case is paid and the sum is a payment."""
+    return f"AND(eligible,{F.is_payment(key)})"
 
 
 def build_calculator(path: str | Path, agreement: Agreement | None = None) -> None:

@@ -1,7 +1,7 @@
 """The calculator's What-if sheet: the case's cash total, (i) + (ii) + (iii), had it ended on the
 first of each month of its termination year (12 rows), in the same native formulas the
 Calculator uses (addin.excel.formulas), each row reading its own termination date cell; and a
-line chart of it. Where the one-half floor holds, the line is flat; after it, it climbs."""
+line chart of it. Where the agreement's bonus floor holds, the line is flat; after it, it climbs."""
 
 from __future__ import annotations
 

@@ -12,6 +12,7 @@ import pytest
 from addin.excel import formulas as F
 from addin.cases import CASE_COLUMNS
 from addin.results.tables import CALC_COLUMNS
+from tests.support.probe import Probe
 
 EXCEL_2007 = {"IF", "OR", "AND", "NOT", "ROUND", "MAX", "DATE", "YEAR", "MONTH", "DAY", "EOMONTH",
               "EDATE", "WORKDAY", "INT", "MOD", "SUBTOTAL", "COUNTIF"}
@@ -95,16 +96,6 @@ def test_totals_and_counts():
 # ---------------------------------------------------------------------------------------------
 # What each formula reads: the declarations are held to the formulas' own text
 
-class Probe(dict):
-    """Refs that record every name a formula reads (each read gives a distinct reference)."""
-
-    def __init__(self):
-        super().__init__()
-        self.read: set[str] = set()
-
-    def __getitem__(self, name: str) -> str:
-        self.read.add(name)
-        return f"REF_{name.upper()}"
 
 
 @pytest.mark.parametrize("declared", F.FORMULAS, ids=lambda f: f.build.__name__)

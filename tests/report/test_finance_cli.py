@@ -11,6 +11,7 @@ import openpyxl
 from PIL import Image
 
 from tests.report.generated import ROOT
+from tests.support.probe import Probe
 
 SAMPLE = ROOT / "workbooks" / "sample_cases.csv"
 
@@ -84,16 +85,6 @@ def test_a_whatif_case_nobody_has_is_refused(tmp_path):
     assert result.returncode == 2 and "NOBODY" in result.stderr
 
 
-class Probe(dict):
-    """Refs that record which names a formula reads."""
-
-    def __init__(self):
-        super().__init__()
-        self.read: set[str] = set()
-
-    def __getitem__(self, name: str) -> str:
-        self.read.add(name)
-        return f"REF_{name.upper()}"
 
 
 def test_each_withholding_formula_reads_exactly_what_it_declares():

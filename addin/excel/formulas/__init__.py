@@ -18,7 +18,7 @@ from .clauses import (
     unpaid_bonus, benefits_continuation, cash_total, total_value, lump_sum_due_date,
     business_day_before, continuation_end_date, benefits_end_date, payday_count,
     installments, installment_amount, last_installment_amount, payday_date, payday_date_at,
-    installment_payment, payment_count, status, status_reason,
+    installment_payment, is_payment, payment_count, status, status_reason,
 )
 from .columns import (
     case_status, when_paid, first_payday_number, installment_date, first_installment_date,
@@ -52,7 +52,7 @@ __all__ = [
     "lump_sum_due_date", "business_day_before", "continuation_end_date",
     "benefits_end_date", "payday_count", "installments", "installment_amount",
     "last_installment_amount", "payday_date", "payday_date_at", "installment_payment",
-    "payment_count", "status", "status_reason", "case_status", "when_paid",
+    "is_payment", "payment_count", "status", "status_reason", "case_status", "when_paid",
     "first_payday_number", "installment_date", "first_installment_date",
     "paid_bonus_proration", "paid_lump_sum_due_date", "paid_continuation_end_date",
     "paid_benefits_end_date", "shown", "total", "status_counts", "CALC_CELLS",

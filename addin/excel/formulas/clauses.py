@@ -168,10 +168,16 @@ def installment_payment(j: str, r: Refs) -> str:
     return (f"IF({j}>{n},0,IF({j}={n},{r['last_installment_amount']},{r['installment_amount']}))")
 
 
+def is_payment(amount: str) -> str:
+    """Whether a lump sum is a payment of the schedule: a zero amount is not one (as in
+    addin.rules.payments.payments); TRUE or FALSE."""
+    return f"{amount}>0"
+
+
 def payment_count(r: Refs) -> str:
     """Payments in the schedule: the installments of (i), and each lump sum (ii), (iii) that is
-    not zero (a zero amount is not a payment, as in addin.rules.payments.payments)."""
-    return f"{r['installments']}+({r['prorated_bonus']}>0)+({r['unpaid_bonus']}>0)"
+    a payment (is_payment)."""
+    return f"{r['installments']}+({is_payment(r['prorated_bonus'])})+({is_payment(r['unpaid_bonus'])})"
 
 
 # The `severance calc` status and reason columns (added for the shipped calculator).

@@ -112,7 +112,7 @@ def date_of_fields(p1: str, p2: str, p3: str, first_year: int, last_year: int) -
     the one order that makes a day, as the case reader does for a single value); "" for none.
     Years outside first_year..last_year give "" (Excel's DATE would shift years below 1900)."""
     digits = f"AND({only_digits(p1)},{only_digits(p2)},{only_digits(p3)})"
-    short = f"AND(LEN({{a}})<=2,LEN({{b}})<=2)"
+    short = "AND(LEN({a})<=2,LEN({b})<=2)"
     ymd = f"AND(LEN({p1})=4,{short.format(a=p2, b=p3)})"
     slash = f"AND(LEN({p3})=4,{short.format(a=p1, b=p2)})"
 
