@@ -289,15 +289,21 @@ def read_case_file(path: str | Path, case_map: CaseMap = NO_MAP) -> pd.DataFrame
     return read_cases(path, case_map)[0]
 
 
+def name_columns(header: list, case_map: CaseMap = NO_MAP, source: str = "case table") -> Headers:
+    """Each header cell's column name (see resolve_headers); CaseFileError naming every
+    required column missing."""
+    headers = resolve_headers(header, case_map, source)
+    if any(c not in headers.names for c in REQUIRED_COLUMNS):
+        raise CaseFileError(f"{source}: {missing_columns([header], case_map)}")
+    return headers
+
+
 def prepare_table(frame: pd.DataFrame, source: str = "case table", case_map: CaseMap = NO_MAP,
                   rows: np.ndarray | None = None) -> tuple[pd.DataFrame, Headers]:
     """Name the columns (case-table names, extra columns as read, colliding ones input_<name>),
     check the required columns, drop wholly blank rows, and number each remaining row as the
     file does (`rows`; 1, 2, ... for a table without one) in source_row."""
-    headers = resolve_headers(list(frame.columns), case_map, source)
-    missing = [c for c in REQUIRED_COLUMNS if c not in headers.names]
-    if missing:
-        raise CaseFileError(f"{source}: {missing_columns([list(frame.columns)], case_map)}")
+    headers = name_columns(list(frame.columns), case_map, source)
     frame = frame.copy()
     frame.columns = list(headers.names)
     frame.insert(0, "source_row", np.arange(1, len(frame) + 1) if rows is None else rows)

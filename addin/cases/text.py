@@ -5,6 +5,7 @@ unusual cells (by position, through `cell`)."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import Sequence
 
 import numpy as np
 import pandas as pd
@@ -32,11 +33,13 @@ def _one(v: object) -> str:
     return str(v)
 
 
-def text_array(series: pd.Series | None, n: int = 0) -> pa.Array:
+def text_array(series: pd.Series | Sequence[object] | None, n: int = 0) -> pa.Array:
     """Every cell as trimmed text ('' for blanks); a column of text (a CSV) is not copied into
-    Python strings. None: a column of n blanks."""
+    Python strings. A list: Python values (records, spreadsheet cells). None: n blanks."""
     if series is None:
-        return pa.nulls(n, TEXT).fill_null("")
+        return pa.array([""] * n, TEXT) if n < 64 else pa.nulls(n, TEXT).fill_null("")
+    if isinstance(series, list):
+        return pa.array([_one(v).strip() for v in series], type=TEXT)
     values = series.array
     if isinstance(values, pd.arrays.ArrowStringArray) or pd.api.types.is_string_dtype(series.dtype) \
             and not series.dtype == object:
@@ -56,7 +59,9 @@ def text_array(series: pd.Series | None, n: int = 0) -> pa.Array:
 
 def mask(values: pa.Array) -> np.ndarray:
     """A boolean Arrow array as numpy (null as False)."""
-    return values.fill_null(False).to_numpy(zero_copy_only=False)
+    if values.null_count:
+        values = values.fill_null(False)
+    return values.to_numpy(zero_copy_only=False)
 
 
 def matches(text: pa.Array, pattern: str) -> np.ndarray:

@@ -24,8 +24,9 @@ from .columns import CASE_COLUMNS, MONEY_COLUMNS
 from .dates import parse_dates
 from .headers import NO_MAP
 from .mapping import CaseMap, DateOrder, Reading, check_agreements, load_map
+from .columns import PAYROLL_COLUMNS
 from .payroll_columns import check_payroll_columns
-from .reading import prepare_frame, read_cases
+from .reading import name_columns, read_cases
 from .errors import Problems
 from .spelling import spelling_keys
 from .text import cell, is_blank, mask, matches, text_array
@@ -41,6 +42,10 @@ TOTAL_WORDS = ("total", "totals", "grandtotal", "subtotal", "sum")
 _MONEY_RE = r"^(?P<whole>-?\d{1,15})(?:\.(?P<cents>\d{0,2}))?$"
 _TWO_PLACES_RE = r"^-?\d{1,15}\.\d{2}$"   # 240000.00: exactly a decimal(17, 2)
 LITTLE_ENDIAN = sys.byteorder == "little"
+# Up to this many cells, a money column is read cell by cell through to_decimal (the reading of
+# every unusual cell, giving the same cents and messages): Arrow's kernels cost microseconds a
+# call whatever the length, which a one-case formula would pay for nothing.
+FEW_CELLS = 16
 
 
 def _two_place_cents(cells: pa.Array) -> np.ndarray:
@@ -76,13 +81,18 @@ def _simple_cents(cleaned: pa.Array) -> tuple[np.ndarray, np.ndarray]:
 def parse_money(text: pa.Array, column: str, errors: Problems, notes: Problems,
                 required: bool) -> tuple[np.ndarray, np.ndarray]:
     """(cents, present) of a money column; records a message for every bad cell."""
-    cleaned = text
-    for mark in (",", "$"):
-        if mask(pc.match_substring(cleaned, mark)).any():
-            cleaned = pc.replace_substring(cleaned, mark, "")
-    cleaned = pc.utf8_trim_whitespace(cleaned)
-    blank = is_blank(cleaned)
-    cents, simple = _simple_cents(cleaned)
+    if len(text) <= FEW_CELLS:  # a formula's case: every cell read by to_decimal, as odd cells are
+        cells = text.to_pylist()
+        blank = np.array([c.replace(",", "").replace("$", "").strip() == "" for c in cells], dtype=bool)
+        cents, simple = np.zeros(len(cells), dtype=np.int64), np.zeros(len(cells), dtype=bool)
+    else:
+        cleaned = text
+        for mark in (",", "$"):
+            if mask(pc.match_substring(cleaned, mark)).any():
+                cleaned = pc.replace_substring(cleaned, mark, "")
+        cleaned = pc.utf8_trim_whitespace(cleaned)
+        blank = is_blank(cleaned)
+        cents, simple = _simple_cents(cleaned)
     for k in np.flatnonzero(~simple & ~blank):
         original = cell(text, k)
         try:
@@ -101,6 +111,7 @@ def parse_money(text: pa.Array, column: str, errors: Problems, notes: Problems,
     for k in np.flatnonzero(too_big & simple):
         errors[k].append((column, f"{cell(text, k)[:40]!r} is beyond the largest amount accepted "
                                   f"({format_cents(MAX_CENTS)})"))
+        cents[k] = 0  # unusable, as an amount to_decimal could not read
     if required:
         for k in np.flatnonzero(blank):
             errors[k].append((column, "required, but blank"))
@@ -184,7 +195,7 @@ def _duplicate_ids(ids: pa.Array, source_row: np.ndarray, errors: Problems) -> N
         errors[k].append(("employee_id", message[cell(ids, k)]))
 
 
-def _totals_rows(frame: pd.DataFrame, ids: pa.Array, money: Mapping[str, np.ndarray],
+def _totals_rows(cells: pd.DataFrame | Mapping[str, np.ndarray], source_row: np.ndarray, ids: pa.Array, money: Mapping[str, np.ndarray],
                  present: Mapping[str, np.ndarray], errors: Problems) -> None:
     """Rows without an id that hold a "Total" label or the sums of the rows above: each is
     rejected as what it is, with that one message (vectorized over the rows without an id)."""
@@ -196,6 +207,7 @@ def _totals_rows(frame: pd.DataFrame, ids: pa.Array, money: Mapping[str, np.ndar
     rows = np.flatnonzero(no_id)
     if not len(rows):
         return
+    frame = _frame(cells, source_row)
     label = np.full(len(rows), "", dtype=object)
     for column in frame.columns[1:]:
         cells = frame[column].iloc[rows].astype(object)
@@ -262,8 +274,9 @@ def _codes_or_default(coded: Coded, default: np.ndarray | str) -> np.ndarray:
 
 def _code_index(coded: Coded, default: str, codes: Sequence[str]) -> np.ndarray:
     """Each cell's index in `codes`, a blank cell taking `default` (-1: not a code)."""
-    final = np.where(coded.distinct == "", default, coded.distinct).astype(object)
-    return pd.Index(codes).get_indexer(final).astype(np.int64)[coded.where]
+    position = {code: i for i, code in enumerate(codes)}
+    final = [position.get(default if code == "" else code, -1) for code in coded.distinct]
+    return np.array(final, dtype=np.int64)[coded.where]
 
 
 def validate(frame: pd.DataFrame, agreements: Mapping[str, Agreement],
@@ -272,13 +285,21 @@ def validate(frame: pd.DataFrame, agreements: Mapping[str, Agreement],
     """Parse and check every cell of a prepared case frame (see prepare_frame); `reading`
     (how the file was read) names the columns as the export does and is kept on the table."""
     n = len(frame)
+    text = {c: text_array(frame[c] if c in frame.columns else None, n) for c in CASE_COLUMNS}
+    return _validate(text, frame["source_row"].to_numpy(dtype=np.int64), frame, agreements,
+                     default_agreement, case_map, reading)
+
+
+def _validate(text: Mapping[str, pa.Array], source_row: np.ndarray,
+              cells: pd.DataFrame | Mapping[str, np.ndarray], agreements: Mapping[str, Agreement],
+              default_agreement: str, case_map: CaseMap, reading: Reading | None) -> CaseTable:
+    """validate's work on the case columns as text (`text`) and every column as read (`cells`:
+    a frame, or columns of values without source_row)."""
+    n = len(source_row)
     errors: Problems = defaultdict(list)
     notes: Problems = defaultdict(list)
-    text = {c: text_array(frame[c] if c in frame.columns else None, n) for c in CASE_COLUMNS}
-    source_row = frame["source_row"].to_numpy(dtype=np.int64)
     agreement_ids = tuple(sorted(agreements))
     check_agreements(case_map, agreement_ids)
-
     money, present = {}, {}
     for column in MONEY_COLUMNS:
         money[column], present[column] = parse_money(text[column], column, errors, notes,
@@ -296,7 +317,7 @@ def validate(frame: pd.DataFrame, agreements: Mapping[str, Agreement],
     defaults = np.array([agreements[a].default_pay_frequency for a in agreement_ids] + ["semimonthly"],
                         dtype=object)
     frequency = _codes_or_default(frequency_read, defaults[agreement_code])
-    default_code = pd.Index(PAY_FREQUENCIES).get_indexer(defaults)
+    default_code = np.array([FREQUENCY_CODES.get(d, -1) for d in defaults], dtype=np.int64)
     frequency_code = np.where((frequency_read.distinct == "")[frequency_read.where],
                               default_code[agreement_code], frequency_read.index).astype(np.int64)
     applied += reason.applied + frequency_read.applied + agreement_read.applied + flags_applied
@@ -307,8 +328,9 @@ def validate(frame: pd.DataFrame, agreements: Mapping[str, Agreement],
               "agreement": agreement}
     _check_values(is_blank(ids), checks, values, text, present, errors)
     _duplicate_ids(ids, source_row, errors)
-    check_payroll_columns(frame, errors, notes)
-    _totals_rows(frame, ids, money, present, errors)
+    if any(c in cells for c in PAYROLL_COLUMNS):
+        check_payroll_columns(_frame(cells, source_row), errors, notes)
+    _totals_rows(cells, source_row, ids, money, present, errors)
     good_reason = reason.index == REASONS.index("good_reason")
     for k in np.flatnonzero(good_reason & consent_blank):
         notes[k].append(("consented_to_change", "is blank: read as no prior consent to the change"))
@@ -337,16 +359,40 @@ def validate(frame: pd.DataFrame, agreements: Mapping[str, Agreement],
         frequency_code=np.where(frequency_code >= 0, frequency_code, FREQUENCY_CODES["semimonthly"]),
         agreement_code=agreement_code,
         agreement_ids=agreement_ids,
-        raw=frame,
+        cells=cells,
         reading=reading,
     )
 
 
+
+def _frame(cells: pd.DataFrame | Mapping[str, np.ndarray], source_row: np.ndarray) -> pd.DataFrame:
+    if isinstance(cells, pd.DataFrame):
+        return cells
+    frame = pd.DataFrame(dict(cells), index=pd.RangeIndex(len(source_row)), dtype=object)
+    frame.insert(0, "source_row", source_row)
+    return frame
+
+
 def from_records(records: Sequence[Mapping[str, object]], agreements: Mapping[str, Agreement],
                  default_agreement: str = DEFAULT_AGREEMENT_ID) -> CaseTable:
-    """Cases from Python mappings (one per case), through the same parsing and validation."""
-    frame = pd.DataFrame(list(records), dtype=object)
-    return validate(prepare_frame(frame, "cases"), agreements, default_agreement)
+    """Cases from Python mappings (one per case, keyed by column), through the same naming,
+    parsing and validation as a file's rows; wholly blank records are not cases."""
+    header = list(dict.fromkeys(key for record in records for key in record))
+    names = name_columns(header, NO_MAP, "cases").names
+    values = {name: [record.get(key) for record in records] for key, name in zip(header, names)}
+    text = {name: text_array(column) for name, column in values.items()}
+    source_row = np.arange(1, len(records) + 1, dtype=np.int64)
+    blank = np.logical_and.reduce([is_blank(t) for t in text.values()]) if text else \
+        np.ones(len(records), dtype=bool)
+    if blank.any():
+        kept = np.flatnonzero(~blank)
+        source_row = source_row[kept]
+        text = {name: t.take(pa.array(kept)) for name, t in text.items()}
+        values = {name: [column[k] for k in kept] for name, column in values.items()}
+    n = len(source_row)
+    case_text = {c: text[c] if c in text else text_array(None, n) for c in CASE_COLUMNS}
+    cells = {name: np.array(column + [None], dtype=object)[:-1] for name, column in values.items()}
+    return _validate(case_text, source_row, cells, agreements, default_agreement, NO_MAP, None)
 
 
 def case_map_of(case_map: str | Path | CaseMap | None = None, sheet: str | None = None,

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Mapping
 
 import numpy as np
 import pandas as pd
@@ -39,10 +41,21 @@ class CaseTable:
     frequency_code: np.ndarray          # addin.rules.calendar codes of pay_frequency
     agreement_code: np.ndarray          # index into agreement_ids (-1: unknown agreement)
     agreement_ids: tuple[str, ...]
-    raw: pd.DataFrame = field(repr=False)   # the cells as read, for exceptions and carry-through
+    # The cells as read, for exceptions and carry-through: a frame (a file's), or columns of
+    # values (Python records: the frame is built only if something asks for `raw`).
+    cells: pd.DataFrame | Mapping[str, object] = field(repr=False)
     # How the file was read (addin.cases.mapping.Reading: sheet, header row, every mapping
     # applied); None for cases not read from a file.
     reading: object = field(default=None, repr=False)
 
     def __len__(self) -> int:
         return len(self.source_row)
+
+    @cached_property
+    def raw(self) -> pd.DataFrame:
+        """The cells as read, source_row first, one row per case."""
+        if isinstance(self.cells, pd.DataFrame):
+            return self.cells
+        frame = pd.DataFrame(dict(self.cells), index=pd.RangeIndex(len(self)), dtype=object)
+        frame.insert(0, "source_row", self.source_row)
+        return frame

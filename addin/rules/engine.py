@@ -80,7 +80,7 @@ def _paid_date(eligible: np.ndarray, where: np.ndarray, values: np.ndarray) -> n
 
 def _distinct(key: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray]:
     """(distinct keys, position of each row's key among them) for keys in [0, size)."""
-    if size <= max(8 * len(key), 1 << 21):
+    if size <= 64 * len(key):
         present = np.zeros(size, dtype=bool)   # a dense table: no sort, O(rows)
         present[key] = True
         distinct = np.flatnonzero(present)
