@@ -17,6 +17,9 @@ COMPONENT_CLAUSES = {"salary_continuation": "(i)", "prorated_bonus": "(ii)", "un
                      "benefits_continuation": "(iv)"}
 LUMP_SUMS = ("prorated_bonus", "unpaid_bonus")   # one payment each, on the lump-sum due date
 SALARY = "salary_continuation"
+COMPONENTS = (SALARY, *LUMP_SUMS)   # a payment's component by its code
+_COMPONENT_TEXT = np.array(COMPONENTS, dtype=object)
+_CLAUSE_TEXT = np.array([COMPONENT_CLAUSES[c] for c in COMPONENTS], dtype=object)
 
 
 def payments(payouts) -> dict[str, np.ndarray]:
@@ -27,45 +30,42 @@ def payments(payouts) -> dict[str, np.ndarray]:
     On the same date, (i) comes before (ii) before (iii); a missing date comes first in its case.
     """
     count = np.where(payouts.eligible, payouts.installments, 0)
-    n_salary = int(count.sum())
-    starts = np.cumsum(count) - count
-    case = np.repeat(np.arange(len(count)), count)
-    number = np.arange(n_salary) - np.repeat(starts, count)
+    starts = np.cumsum(count) - count   # salary installments of the cases before
     paid = np.flatnonzero(count > 0)
-    amount = np.repeat(payouts.installment_amount, count)
-    amount[starts[paid] + count[paid] - 1] = payouts.last_installment_amount[paid]
+    amount_type = np.result_type(payouts.installment_amount, payouts.last_installment_amount,
+                                 *(getattr(payouts, c) for c in LUMP_SUMS))
 
     # The lump sums, ordered by case, then date (a missing one first), then clause.
     rows = [np.flatnonzero(payouts.eligible & (getattr(payouts, c) > 0)) for c in LUMP_SUMS]
     lump_case = np.concatenate(rows)
-    lump_code = np.repeat(np.arange(1, len(LUMP_SUMS) + 1), [len(r) for r in rows])
+    lump_code = np.repeat(np.arange(1, len(LUMP_SUMS) + 1, dtype=np.int8), [len(r) for r in rows])
     lump_date = payouts.lump_sum_due_date[lump_case].astype(DAY)
     lump_amount = np.concatenate([getattr(payouts, c)[r] for c, r in zip(LUMP_SUMS, rows)])
     order = np.lexsort((lump_code, lump_date.view(np.int64), lump_case))
     lump_case, lump_code, lump_date, lump_amount = (
         lump_case[order], lump_code[order], lump_date[order], lump_amount[order])
+    lumps = len(lump_case)
 
     calendar = np.asarray(payouts.calendar, dtype=object)
     cal_code = pd.factorize(calendar, use_na_sentinel=False)[0]
     cal_names = calendar[np.unique(cal_code, return_index=True)[1]]  # the values themselves
     paydays = _Paydays(payouts, paid, count, cal_code)
-    at = np.repeat(paydays.base, count) + number   # each installment's entry in the tables
     if not paydays.ordered:   # not in date order after all: the general rule, by sorting
-        return _sorted(payouts, case, number, paydays.nominal[at], amount,
+        return _sorted(payouts, count, starts, paydays, amount_type,
                        lump_case, lump_code, lump_date, lump_amount)
     low, high = _date_ranges(paydays, count, cal_code, lump_case, lump_date, len(cal_names))
     payment = np.empty(len(paydays.nominal), dtype=DAY)
     for (first, stop), c in zip(paydays.segments, paydays.calendars):
         payment[first:stop] = _business_day_before(paydays.nominal[first:stop], cal_names[c],
                                                    low[c], high[c])
-    lump_payment = np.empty(len(lump_date), dtype=DAY)
+    lump_payment = np.empty(lumps, dtype=DAY)
     lump_cal = cal_code[lump_case]
     for c in np.unique(lump_cal):
         mine = lump_cal == c
         lump_payment[mine] = _business_day_before(lump_date[mine], cal_names[c], low[c], high[c])
 
     # Each lump sum goes after its case's salary installments dated on or before it.
-    before = np.zeros(len(lump_case), dtype=np.int64)
+    before = np.zeros(lumps, dtype=np.int64)
     group = paydays.group[lump_case]
     for g in np.unique(group[group >= 0]):
         mine = group == g
@@ -74,28 +74,36 @@ def payments(payouts) -> dict[str, np.ndarray]:
                              lump_date[mine].view(np.int64), side="right") + first
         c = lump_case[mine]
         before[mine] = np.clip(le - paydays.base[c], 0, count[c])
-    lump_at = starts[lump_case] + before + np.arange(len(lump_case))
-    is_lump = np.zeros(n_salary + len(lump_case), dtype=bool)
+    lump_at = starts[lump_case] + before + np.arange(lumps)
+    total = int(count.sum()) + lumps
+    case_lumps = np.bincount(lump_case, minlength=len(count))
+    case = np.repeat(np.arange(len(count)), count + case_lumps)
+    is_lump = np.zeros(total, dtype=bool)
     is_lump[lump_at] = True
-    salary_at = np.flatnonzero(~is_lump)
 
-    def merged(salary, lump):
-        out = np.empty(len(is_lump), dtype=np.result_type(salary, lump))
-        out[salary_at] = salary
-        out[lump_at] = lump
-        return out
-
-    component = np.empty(len(is_lump), dtype=object)
-    component[:] = SALARY
-    component[lump_at] = np.array(LUMP_SUMS, dtype=object)[lump_code - 1]
-    clause = np.empty(len(is_lump), dtype=object)
-    clause[:] = COMPONENT_CLAUSES[SALARY]
-    clause[lump_at] = np.array([COMPONENT_CLAUSES[c] for c in LUMP_SUMS], dtype=object)[lump_code - 1]
+    # Built in place, row by row in the final order: for an installment, its number (1 + the
+    # installments before it, less those of the cases before) and its entry in the tables.
+    installment = np.arange(1, total + 1)
+    installment -= np.cumsum(is_lump)
+    installment -= starts[case]
+    at = installment + (paydays.base - 1)[case]
+    at[lump_at] = len(paydays.nominal) + np.arange(lumps)
+    installment[lump_at] = 0
+    amount = payouts.installment_amount[case].astype(amount_type, copy=False)
+    lumps_first = np.bincount(lump_case[before < count[lump_case]], minlength=len(count))
+    last = starts + np.cumsum(case_lumps) - case_lumps + count - 1 + lumps_first
+    amount[last[paid]] = payouts.last_installment_amount[paid]
+    amount[lump_at] = lump_amount
+    component = np.empty(total, dtype=object)
+    component[:] = COMPONENTS[0]
+    component[lump_at] = _COMPONENT_TEXT[lump_code]
+    clause = np.empty(total, dtype=object)
+    clause[:] = _CLAUSE_TEXT[0]
+    clause[lump_at] = _CLAUSE_TEXT[lump_code]
     return {
-        "case": merged(case, lump_case), "component": component, "clause": clause,
-        "installment": merged(number + 1, np.zeros(len(lump_case), dtype=np.int64)),
-        "nominal_date": merged(paydays.nominal[at], lump_date), "amount": merged(amount, lump_amount),
-        "payment_date": merged(payment[at], lump_payment),
+        "case": case, "component": component, "clause": clause, "installment": installment,
+        "nominal_date": np.concatenate([paydays.nominal, lump_date])[at], "amount": amount,
+        "payment_date": np.concatenate([payment, lump_payment])[at],
     }
 
 
@@ -161,16 +169,21 @@ def _business_day_before(d: np.ndarray, calendar, low, high) -> np.ndarray:
     return business_day_before(days, calendar)[:-2]
 
 
-def _sorted(payouts, case, number, nominal, amount, lump_case, lump_code, lump_date, lump_amount):
+def _sorted(payouts, count, starts, paydays, amount_type, lump_case, lump_code, lump_date,
+            lump_amount):
     """The general rule: every payment sorted by case, date and clause."""
-    component = np.array([SALARY, *LUMP_SUMS], dtype=object)
-    clause = np.array([COMPONENT_CLAUSES[c] for c in component], dtype=object)
-    code = np.concatenate([np.zeros(len(case), dtype=np.int64), lump_code])
+    case = np.repeat(np.arange(len(count)), count)
+    number = np.arange(len(case)) - np.repeat(starts, count)
+    amount = np.repeat(payouts.installment_amount, count).astype(amount_type, copy=False)
+    paid = np.flatnonzero(count > 0)
+    amount[starts[paid] + count[paid] - 1] = payouts.last_installment_amount[paid]
+    code = np.concatenate([np.zeros(len(case), dtype=np.int8), lump_code])
     out = {
-        "case": np.concatenate([case, lump_case]), "component": component[code],
-        "clause": clause[code],
+        "case": np.concatenate([case, lump_case]), "component": _COMPONENT_TEXT[code],
+        "clause": _CLAUSE_TEXT[code],
         "installment": np.concatenate([number + 1, np.zeros(len(lump_case), dtype=np.int64)]),
-        "nominal_date": np.concatenate([nominal, lump_date]),
+        "nominal_date": np.concatenate([paydays.nominal[np.repeat(paydays.base, count) + number],
+                                        lump_date]),
         "amount": np.concatenate([amount, lump_amount]),
     }
     out["payment_date"] = business_day_before(out["nominal_date"], payouts.calendar[out["case"]])
