@@ -114,10 +114,30 @@ def schedule_frame(cases: CaseTable, payouts: Payouts) -> pd.DataFrame:
         "employee_id": _objects(cases.employee_id[p["case"]]),
         "component": _objects(p["component"]),
         "clause": _objects(p["clause"]),
-        "nominal_date": _column(iso_date_text(p["nominal_date"])),
-        "payment_date": _column(iso_date_text(p["payment_date"])),
+        "nominal_date": _column(_iso_days(p["nominal_date"])),
+        "payment_date": _column(_iso_days(p["payment_date"])),
         "amount": _column(cents_text(p["amount"])),
     }, columns=list(SCHEDULE_COLUMNS))
+
+
+def _iso_days(d: np.ndarray) -> pa.Array:
+    """iso_date_text(d) of a column of many dates but few distinct days (a schedule's paydays):
+    each day's text made once, and its ten bytes copied to every cell of that day."""
+    d = np.asarray(d, dtype="datetime64[D]")
+    days = d.view(np.int64)
+    if not len(d) or 10 * len(d) >= 2**31 or np.isnat(d).any():
+        return iso_date_text(d)
+    low, high = int(days.min()), int(days.max())
+    if high - low >= len(d):
+        return iso_date_text(d)
+    text = iso_date_text(np.arange(low, high + 1).view("datetime64[D]"))
+    offsets = np.frombuffer(text.buffers()[1], dtype=np.int32)[text.offset: text.offset + len(text) + 1]
+    if text.null_count or (np.diff(offsets) != 10).any():   # a year outside 0000-9999
+        return iso_date_text(d)
+    table = np.frombuffer(text.buffers()[2], dtype=np.uint8)[offsets[0]:offsets[-1]].view("S10")
+    cells = table[days - low]
+    return pa.Array.from_buffers(pa.string(), len(d), [
+        None, pa.py_buffer(np.arange(0, 10 * len(d) + 1, 10, dtype=np.int32)), pa.py_buffer(cells)])
 
 
 # ---------------------------------------------------------------------------------------------
