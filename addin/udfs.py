@@ -24,7 +24,7 @@ import xlwings as xw
 
 from .cases import CASE_COLUMNS, REQUIRED_COLUMNS, CaseFileError, from_records, prepare_frame, validate
 from .cases.columns import PAYROLL_COLUMNS
-from .results.tables import CALC_COLUMNS, calc_column, calc_frame, line_items, schedule_frame
+from .results.tables import CALC_COLUMNS, calc_frame, calc_text, line_items, schedule_frame
 from .rules.calendar import PAY_FREQUENCIES
 from .rules.case import REASONS
 from .rules.engine import compute
@@ -263,7 +263,7 @@ class _Cases:
 
     def column(self, name: str) -> object:
         """A `severance calc` column as Excel values, one per case."""
-        return self.results(excel_column(name, calc_column(self.cases, self.payouts, name).tolist()))
+        return self.results(excel_column(name, calc_text(self.cases, self.payouts, name).to_pylist()))
 
 
 # Inputs a clause function does not take. Each clause's amount depends only on its own inputs

@@ -13,7 +13,7 @@ import pyarrow.compute as pc
 from .errors import Problems
 from .mapping import Applied, CaseMap, How
 from .spelling import spelling_key
-from .text import is_blank
+from .text import distinct_cells, is_blank
 
 TRUE_WORDS = {"true", "t", "yes", "y", "1", "1.0"}
 FALSE_WORDS = {"false", "f", "no", "n", "0", "0.0", ""}
@@ -33,9 +33,7 @@ def read_codes(text: pa.Array, column: str, codes: Sequence[str], case_map: Case
                errors: Problems | None, known_words: str = "") -> Coded:
     """Each cell as its code ('' stays ''; a cell that is no code stays as written, with a
     message); and every spelling or map entry applied, with its rows. Work is per distinct cell."""
-    encoded = pc.dictionary_encode(text)
-    values = encoded.indices.to_numpy(zero_copy_only=False).astype(np.intp)
-    uniques = encoded.dictionary.to_pylist()
+    values, uniques = distinct_cells(text)
     counts = np.bincount(values, minlength=len(uniques)) if len(values) else np.zeros(0, dtype=np.int64)
     by_key = {spelling_key(c): c for c in codes}
     position = {c: i for i, c in enumerate(codes)}

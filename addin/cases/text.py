@@ -5,6 +5,8 @@ unusual cells (by position, through `cell`)."""
 from __future__ import annotations
 
 import datetime as dt
+import re
+from functools import lru_cache
 from typing import Sequence
 
 import numpy as np
@@ -64,13 +66,43 @@ def mask(values: pa.Array) -> np.ndarray:
     return values.to_numpy(zero_copy_only=False)
 
 
+# Up to this many cells, a column's few cells are looked at in Python: Arrow's kernels cost
+# microseconds a call whatever the length (and a regex is compiled on every call), which a
+# one-case formula would pay for nothing.
+FEW_CELLS = 16
+
+
+@lru_cache(maxsize=32)
+def _python_pattern(pattern: str) -> re.Pattern:
+    """An RE2 pattern of the few used here (digits, literal characters, classes, \\s) as Python
+    reads it alike: ASCII classes, and \\s as RE2's [\\t\\n\\f\\r ] (Python's also takes \\v)."""
+    return re.compile(pattern.replace(r"\s", r"[\t\n\f\r ]"), re.ASCII)
+
+
 def matches(text: pa.Array, pattern: str) -> np.ndarray:
     """Where the whole cell matches `pattern` (RE2 syntax)."""
+    if len(text) <= FEW_CELLS:
+        python = _python_pattern(pattern)
+        return np.array([python.fullmatch(c) is not None for c in text.to_pylist()], dtype=bool)
     return mask(pc.match_substring_regex(text, f"^(?:{pattern})$"))
 
 
 def is_blank(text: pa.Array) -> np.ndarray:
+    if len(text) <= FEW_CELLS:
+        return np.array([c == "" for c in text.to_pylist()], dtype=bool)
     return mask(pc.equal(text, ""))
+
+
+def distinct_cells(text: pa.Array) -> tuple[np.ndarray, list[str]]:
+    """(each cell's position among the distinct cells, the distinct cells in order of first
+    appearance), as Arrow's dictionary encoding gives them."""
+    if len(text) <= FEW_CELLS:
+        cells = text.to_pylist()
+        uniques = list(dict.fromkeys(cells))
+        position = {c: i for i, c in enumerate(uniques)}
+        return np.array([position[c] for c in cells], dtype=np.intp), uniques
+    encoded = pc.dictionary_encode(text)
+    return encoded.indices.to_numpy(zero_copy_only=False).astype(np.intp), encoded.dictionary.to_pylist()
 
 
 def cell(text: pa.Array, k) -> str:

@@ -1,0 +1,17 @@
+"""The payment calendar's date arithmetic."""
+
+import numpy as np
+
+from addin.rules import calendar
+
+
+def test_civil_fields_alike_for_a_few_dates_and_for_many():
+    """civil reads a formula's few dates with numpy's casts and long columns by arithmetic:
+    every day from 1600 to 2400 gives the same (year, month, day) both ways."""
+    days = np.arange(np.datetime64("1600-01-01"), np.datetime64("2400-12-31")).astype("datetime64[D]")
+    assert len(days) > calendar.FEW_DATES
+    many = calendar.civil(days)
+    chunks = [calendar.civil(days[k:k + calendar.FEW_DATES]) for k in range(0, len(days), calendar.FEW_DATES)]
+    for field, whole in enumerate(many):
+        assert np.array_equal(np.concatenate([c[field] for c in chunks]), whole)
+    assert [int(v[0]) for v in calendar.civil(np.array(["2024-02-29"], dtype="datetime64[D]"))] == [2024, 2, 29]
