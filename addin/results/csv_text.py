@@ -5,7 +5,7 @@ addin.results.output.neutralize does."""
 
 from __future__ import annotations
 
-from typing import BinaryIO
+from typing import BinaryIO, Callable, Iterable
 
 import numpy as np
 import pandas as pd
@@ -96,7 +96,7 @@ def _arrow_writes(frame: pd.DataFrame) -> bool:
 # stand-ins for its quotes, commas and line breaks, which become those characters once written.
 STAND_INS = {",": "\x01", '"': "\x02", "\n": "\x03", "\r": "\x04"}
 RESTORE = bytes.maketrans("".join(STAND_INS.values()).encode(), "".join(STAND_INS).encode())
-ROWS_PER_PART = 1 << 17
+ROWS_PER_PART = 1 << 15  # rows: a part of a million-row table is a few MiB of text
 
 
 def _quoted(text: pa.Array) -> pa.Array:
@@ -110,9 +110,9 @@ def _quoted(text: pa.Array) -> pa.Array:
     return pc.if_else(needs, doubled, text)
 
 
-def _stand_in(text: pa.Array) -> pa.Array:
-    """A column as Arrow may write it unquoted: every cell needing quotes quoted, with stand-ins."""
-    has = _holding(text, "".join(STAND_INS))
+def _stand_in(text: pa.Array, has: dict[str, bool]) -> pa.Array:
+    """A column as Arrow may write it unquoted: every cell needing quotes quoted, with stand-ins
+    (`has`: which characters of STAND_INS the column holds, see _holding)."""
     if not any(has.values()):
         return text
     needs = None
@@ -136,24 +136,56 @@ def _pandas_csv(frame: pd.DataFrame, header: bool) -> bytes:
                                                        lineterminator="\n").encode("utf-8")
 
 
-def _part_csv(part: pd.DataFrame) -> bytes:
-    """Some rows of the table as CSV lines (no header)."""
-    columns = [column_text(part[c]) for c in part.columns]
-    if any(_holds_any(c, "".join(STAND_INS.values()).encode()) for c in columns):
-        return _pandas_csv(part, header=False)   # text holding the stand-ins themselves
-    table = pa.table([_stand_in(c) for c in columns], names=[f"c{k}" for k in range(len(columns))])
+def _arrow_text(column: pa.Array | pa.ChunkedArray) -> pa.Array:
+    """An Arrow column (integers or text) as its CSV cells' text, text guarded as column_text
+    guards it."""
+    if isinstance(column, pa.ChunkedArray):
+        column = column.combine_chunks() if column.num_chunks != 1 else column.chunk(0)
+    if pa.types.is_integer(column.type):
+        return pc.cast(column, TEXT)
+    return _guarded(column.cast(TEXT).fill_null(""))
+
+
+def _part_csv(columns: list[pa.Array], rows: Callable[[], pd.DataFrame]) -> bytes:
+    """Some rows of the table as CSV lines (no header), from their columns' text; `rows`: the
+    same rows as a frame, for pandas to write when text holds the stand-ins themselves."""
+    holding = [_holding(c, "".join(STAND_INS) + "".join(STAND_INS.values())) for c in columns]
+    if any(has[c] for has in holding for c in STAND_INS.values()):
+        return _pandas_csv(rows(), header=False)
+    table = pa.table([_stand_in(c, has) for c, has in zip(columns, holding)],
+                     names=[f"c{k}" for k in range(len(columns))])
     sink = pa.BufferOutputStream()
     pcsv.write_csv(table, sink, pcsv.WriteOptions(include_header=False, quoting_style="none"))
     return sink.getvalue().to_pybytes().translate(RESTORE)
 
 
-def write_csv(frame: pd.DataFrame, out: BinaryIO) -> None:
+def _header_line(names) -> bytes:
+    header = pa.array([str(c) for c in names], type=TEXT)
+    return (",".join(_quoted(header).to_pylist()) + "\n").encode("utf-8")
+
+
+def write_csv(frame: pd.DataFrame | pa.Table | Iterable[pa.Table], out: BinaryIO) -> None:
     """Write `frame` as CSV (a header line, then one line per row) to a binary stream, a part
-    of the rows at a time (the text of one part is in memory at once, not the whole table's)."""
-    if not _arrow_writes(frame):
-        out.write(_pandas_csv(frame, header=True))
+    of the rows at a time (the text of one part is in memory at once, not the whole table's).
+    `frame`: a frame, or Arrow tables of integer and text columns (one, or its parts in order)."""
+    if isinstance(frame, pd.DataFrame):
+        if not _arrow_writes(frame):
+            out.write(_pandas_csv(frame, header=True))
+            return
+        out.write(_header_line(frame.columns))
+        for start in range(0, len(frame), ROWS_PER_PART):
+            part = frame.iloc[start:start + ROWS_PER_PART]
+            out.write(_part_csv([column_text(part[c]) for c in part.columns], lambda: part))
         return
-    header = pa.array([str(c) for c in frame.columns], type=TEXT)
-    out.write((",".join(_quoted(header).to_pylist()) + "\n").encode("utf-8"))
-    for start in range(0, len(frame), ROWS_PER_PART):
-        out.write(_part_csv(frame.iloc[start:start + ROWS_PER_PART]))
+    tables = [frame] if isinstance(frame, pa.Table) else frame
+    header = False
+    for table in tables:
+        if not header:
+            if table.num_columns < 2:
+                out.write(_pandas_csv(pa.concat_tables([table, *tables]).to_pandas(), header=True))
+                return
+            out.write(_header_line(table.column_names))
+            header = True
+        for start in range(0, table.num_rows, ROWS_PER_PART):
+            part = table.slice(start, ROWS_PER_PART)
+            out.write(_part_csv([_arrow_text(c) for c in part.columns], part.to_pandas))

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 from types import MappingProxyType
+from typing import Iterator
 import datetime as dt
 
 import numpy as np
@@ -16,11 +17,12 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from ..rules.case import CaseTable
-from ..rules.engine import Payouts
+from ..rules.case import CaseTable, rows_of
+from ..rules.engine import NO_SEVERANCE, PAID, REJECTED, Payouts
 from ..rules.money import cents_text, cents_to_decimal
 from ..rules.payments import payments
-from .words import reason_text, warning_text
+from .csv_text import ROWS_PER_PART
+from .words import reason_words, warning_words
 
 CALC_COLUMNS = (
     "source_row", "employee_id", "employee_name", "agreement", "status", "reason", "warnings",
@@ -74,31 +76,69 @@ def _objects(values: np.ndarray) -> pd.Series:
 CASE_TEXT = ("employee_id", "employee_name", "agreement")
 
 
+def calc_text(cases: CaseTable, payouts: Payouts, name: str) -> pa.Array:
+    """One `severance calc` column as Arrow, as a CSV or Parquet file holds it: source_row as
+    integers, every other column as text ('' where a rejected row has no figure)."""
+    valid = cases.valid
+    if name == "source_row":
+        return pa.array(cases.source_row, type=pa.int64())
+    if name in ("employee_id", "employee_name"):
+        return getattr(cases, f"{name}_text")
+    if name == "agreement":
+        return pa.array(cases.agreement, type=pa.string())
+    if name == "status":
+        return _status_text(cases, payouts)
+    if name == "reason":
+        return reason_words(cases, payouts)
+    if name == "warnings":
+        return warning_words(cases, payouts)
+    if name in MONEY_RESULTS:
+        return cents_text(getattr(payouts, name), valid)
+    if name == "bonus_proration":
+        return _proration(payouts.proration_num, payouts.proration_den, payouts.eligible)
+    if name in DATE_RESULTS:
+        return iso_date_text(getattr(payouts, name))
+    if name == "installments":
+        return pc.if_else(pa.array(valid), pc.cast(pa.array(payouts.installments), pa.string()), "")
+    raise KeyError(f"{name!r} is not a severance calc column; the columns are {', '.join(CALC_COLUMNS)}")
+
+
+def _status_text(cases: CaseTable, payouts: Payouts) -> pa.Array:
+    statuses = (PAID, NO_SEVERANCE, REJECTED)
+    index = np.where(payouts.eligible, 0, 1).astype(np.int8)
+    index[~cases.valid] = 2
+    return pa.DictionaryArray.from_arrays(pa.array(index), pa.array(statuses, pa.string())).cast(pa.string())
+
+
+def calc_table(cases: CaseTable, payouts: Payouts) -> pa.Table:
+    """The `severance calc` table as Arrow columns (calc_text), for the CSV and Parquet files."""
+    return pa.table([calc_text(cases, payouts, name) for name in CALC_COLUMNS], names=list(CALC_COLUMNS))
+
+
+def calc_parts(cases: CaseTable, payouts: Payouts, rows: int = ROWS_PER_PART) -> Iterator[pa.Table]:
+    """The `severance calc` table in parts of `rows` rows (at least one part, maybe empty): the
+    text of one part is in memory at a time, not the whole table's."""
+    for start in range(0, max(len(cases), 1), rows):
+        part = slice(start, start + rows)
+        yield calc_table(rows_of(cases, part), rows_of(payouts, part))
+
+
 def calc_column(cases: CaseTable, payouts: Payouts, name: str) -> pd.Series | np.ndarray:
     """One `severance calc` column, computed and formatted alone (a function returning one
-    figure formats only that one)."""
-    valid = payouts.status != "rejected"
+    figure formats only that one): calc_text's, with Python values where a frame holds them."""
     if name == "source_row":
         return cases.source_row
     if name in CASE_TEXT:
         return _objects(getattr(cases, name))
     if name == "status":
         return _objects(payouts.status)
-    if name == "reason":
-        return _objects(reason_text(cases, payouts))
-    if name == "warnings":
-        return _objects(warning_text(cases, payouts))
-    if name in MONEY_RESULTS:
-        return _column(cents_text(getattr(payouts, name), valid))
-    if name == "bonus_proration":
-        return _column(_proration(payouts.proration_num, payouts.proration_den, payouts.eligible))
-    if name in DATE_RESULTS:
-        return _column(iso_date_text(getattr(payouts, name)))
+    if name in ("reason", "warnings"):
+        return _objects(calc_text(cases, payouts, name).to_numpy(zero_copy_only=False))
     if name == "installments":
         installments = payouts.installments.astype(object)
-        installments[~valid] = ""
+        installments[~cases.valid] = ""
         return installments
-    raise KeyError(f"{name!r} is not a severance calc column; the columns are {', '.join(CALC_COLUMNS)}")
+    return _column(calc_text(cases, payouts, name))
 
 
 def calc_frame(cases: CaseTable, payouts: Payouts) -> pd.DataFrame:

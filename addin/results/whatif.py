@@ -17,7 +17,7 @@ import pandas as pd
 
 from ..cases import FIRST_YEAR, LAST_YEAR
 from ..rules.calendar import DAY, add_months
-from ..rules.case import CaseTable
+from ..rules.case import CaseTable, rows_of
 from ..rules.engine import Payouts, compute
 from ..rules.money import format_cents_array
 from ..rules.terms import Agreement
@@ -55,18 +55,7 @@ def termination_dates(first: dt.date, last: dt.date, step: Step) -> np.ndarray:
 
 def repeat_cases(cases: CaseTable, rows: np.ndarray, dates: np.ndarray) -> CaseTable:
     """The cases of `rows` (positions, repeated as needed) with the given termination dates."""
-    n = len(cases)
-    changes = {}
-    for f in dataclasses.fields(cases):
-        value = getattr(cases, f.name)
-        if isinstance(value, np.ndarray) and len(value) == n:
-            changes[f.name] = value[rows]
-        elif isinstance(value, tuple) and len(value) == n and f.name != "agreement_ids":
-            changes[f.name] = tuple(value[k] for k in rows)
-        elif isinstance(value, pd.DataFrame):
-            changes[f.name] = value.iloc[rows].reset_index(drop=True)
-    changes["termination_date"] = np.asarray(dates, dtype=DAY)
-    return dataclasses.replace(cases, **changes)
+    return dataclasses.replace(rows_of(cases, rows), termination_date=np.asarray(dates, dtype=DAY))
 
 
 def what_if(cases: CaseTable, agreements: Mapping[str, Agreement], dates: np.ndarray

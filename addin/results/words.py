@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from ..rules.case import CaseTable
 from ..rules.engine import (BELOW_MINIMUM, EARLY_UNDECLARED, FOR_CAUSE, GOOD_REASON_CONSENTED,
                             INPUT_NOTES, PAID_OVER_DECLARED, RESIGNATION, Payouts)
-from ..rules.money import format_cents_array
+from ..rules.money import cents_text
 
 NOT_ELIGIBLE_REASONS = {
     FOR_CAUSE: "terminated for cause: no severance benefits under the agreement",
@@ -18,12 +20,29 @@ NOT_ELIGIBLE_REASONS = {
 }
 
 
+def _text(values: np.ndarray | list) -> pa.Array:
+    return pa.array(values, type=pa.string())
+
+
+def reason_words(cases: CaseTable, payouts: Payouts) -> pa.Array:
+    """Each row's reason in words (Arrow text): why it pays nothing, or every problem of a
+    rejected row."""
+    codes = ("", *NOT_ELIGIBLE_REASONS)
+    index = np.zeros(len(cases), dtype=np.int8)
+    for i, code in enumerate(codes[1:], start=1):
+        index[payouts.reason_code == code] = i
+    words = pa.DictionaryArray.from_arrays(
+        pa.array(index), _text([""] + list(NOT_ELIGIBLE_REASONS.values()))).cast(pa.string())
+    rejected = ~cases.valid
+    if rejected.any():
+        words = pc.replace_with_mask(words, pa.array(rejected),
+                                     _text(["; ".join(cases.errors[k]) for k in np.flatnonzero(rejected)]))
+    return words
+
+
 def reason_text(cases: CaseTable, payouts: Payouts) -> np.ndarray:
-    """Each row's reason in words: why it pays nothing, or every problem of a rejected row."""
-    out = np.array([NOT_ELIGIBLE_REASONS.get(code, "") for code in payouts.reason_code], dtype=object)
-    for k in np.flatnonzero(~cases.valid):
-        out[k] = "; ".join(cases.errors[k])
-    return out
+    """reason_words as Python strings."""
+    return reason_words(cases, payouts).to_numpy(zero_copy_only=False)
 
 
 # The words of each warning, around the amounts it names (formulas.warnings writes the same).
@@ -36,29 +55,45 @@ WARNING_WORDS = {
 }
 
 
-def warning_text(cases: CaseTable, payouts: Payouts) -> np.ndarray:
-    """Each row's warnings in words, '; '-separated ('' for none)."""
-    out = np.full(len(cases), "", dtype=object)
+def warning_words(cases: CaseTable, payouts: Payouts) -> pa.Array:
+    """Each row's warnings in words (Arrow text), '; '-separated ('' for none); the words are
+    made only for the rows holding a warning."""
     rows = np.flatnonzero(payouts.warning_flags)
     if not len(rows):
-        return out
+        return _text(np.full(len(cases), "", dtype=object))
     flags = payouts.warning_flags[rows]
-    parts = []
     say = WARNING_WORDS
+
+    def join(*pieces) -> pa.Array:
+        return pc.binary_join_element_wise(*pieces, "")
+
+    def amount(cents: np.ndarray) -> pa.Array:
+        return cents_text(cents[rows])
+
+    text = None
     for bit, words in (
-        (BELOW_MINIMUM, lambda: say["below_minimum"][0] + format_cents_array(cases.base_salary[rows])
-         + say["below_minimum"][1] + format_cents_array(payouts.minimum_base_salary[rows])),
-        (PAID_OVER_DECLARED, lambda: say["paid_over_declared"][0]
-         + format_cents_array(cases.prior_year_bonus_paid[rows]) + say["paid_over_declared"][1]
-         + format_cents_array(cases.prior_year_bonus_declared[rows]) + say["paid_over_declared"][2]),
-        (EARLY_UNDECLARED, lambda: np.full(len(rows), say["early_undeclared"][0], dtype=object)),
-        (INPUT_NOTES, lambda: np.array(["; ".join(cases.notes[k]) for k in rows], dtype=object)),
+        (BELOW_MINIMUM, lambda: join(say["below_minimum"][0], amount(cases.base_salary),
+                                     say["below_minimum"][1], amount(payouts.minimum_base_salary))),
+        (PAID_OVER_DECLARED, lambda: join(say["paid_over_declared"][0], amount(cases.prior_year_bonus_paid),
+                                          say["paid_over_declared"][1],
+                                          amount(cases.prior_year_bonus_declared),
+                                          say["paid_over_declared"][2])),
+        (EARLY_UNDECLARED, lambda: say["early_undeclared"][0]),
+        (INPUT_NOTES, lambda: _text(["; ".join(cases.notes[k]) for k in rows])),
     ):
         has = (flags & bit) != 0
-        if has.any():
-            parts.append(np.where(has, words(), ""))
-    text = parts[0]
-    for part in parts[1:]:
-        text = np.where(part == "", text, np.where(text == "", part, text + "; " + part))
-    out[rows] = text
-    return out
+        if not has.any():
+            continue
+        part = pc.if_else(pa.array(has), words(), "")
+        text = part if text is None else pc.if_else(
+            pc.equal(part, ""), text, pc.if_else(pc.equal(text, ""), part, join(text, "; ", part)))
+    flagged = np.zeros(len(cases), dtype=bool)
+    flagged[rows] = True
+    return pc.replace_with_mask(_text(np.full(len(cases), "", dtype=object)) if len(cases) < 64
+                                else pa.nulls(len(cases), pa.string()).fill_null(""),
+                                pa.array(flagged), text)
+
+
+def warning_text(cases: CaseTable, payouts: Payouts) -> np.ndarray:
+    """warning_words as Python strings."""
+    return warning_words(cases, payouts).to_numpy(zero_copy_only=False)

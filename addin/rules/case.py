@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Mapping
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 # The termination reasons the agreement distinguishes (the case table's codes).
 REASONS = ("without_cause", "good_reason", "for_cause", "resignation")
@@ -22,8 +24,8 @@ class CaseTable:
     harmless adjustments (an input rounded to the cent, a blank consent) shown as warnings.
     """
     source_row: np.ndarray
-    employee_id: np.ndarray
-    employee_name: np.ndarray
+    employee_id_text: pa.Array          # as read (Arrow text): employee_id is it in Python strings
+    employee_name_text: pa.Array
     termination_date: np.ndarray
     termination_reason: np.ndarray
     base_salary: np.ndarray
@@ -52,6 +54,14 @@ class CaseTable:
         return len(self.source_row)
 
     @cached_property
+    def employee_id(self) -> np.ndarray:
+        return self.employee_id_text.to_numpy(zero_copy_only=False).astype(object)
+
+    @cached_property
+    def employee_name(self) -> np.ndarray:
+        return self.employee_name_text.to_numpy(zero_copy_only=False).astype(object)
+
+    @cached_property
     def raw(self) -> pd.DataFrame:
         """The cells as read, source_row first, one row per case."""
         if isinstance(self.cells, pd.DataFrame):
@@ -59,3 +69,35 @@ class CaseTable:
         frame = pd.DataFrame(dict(self.cells), index=pd.RangeIndex(len(self)), dtype=object)
         frame.insert(0, "source_row", self.source_row)
         return frame
+
+
+def rows_of(record, rows: np.ndarray | slice):
+    """A CaseTable or the engine's Payouts (a frozen record of row-aligned columns) keeping
+    only `rows`: positions (in that order, repeats allowed), or a slice (its columns are then
+    views, not copies). Other fields stay as they are."""
+    n = len(record)
+    if isinstance(rows, slice):
+        def take(column):
+            return column[rows]
+        positions = range(n)[rows]
+    else:
+        positions = np.asarray(rows, dtype=np.int64)
+
+        def take(column):
+            if isinstance(column, pa.Array):
+                return column.take(pa.array(positions))
+            if isinstance(column, tuple):
+                return tuple(column[k] for k in positions)
+            return column[positions]
+    changes = {}
+    for f in dataclasses.fields(record):
+        value = getattr(record, f.name)
+        if f.name == "agreement_ids":
+            continue
+        if isinstance(value, (np.ndarray, tuple, pa.Array)) and len(value) == n:
+            changes[f.name] = take(value)
+        elif isinstance(value, pd.DataFrame):
+            changes[f.name] = value.iloc[rows if isinstance(rows, slice) else positions].reset_index(drop=True)
+        elif f.name == "cells":   # columns of Python values
+            changes[f.name] = {name: column[positions] for name, column in value.items()}
+    return dataclasses.replace(record, **changes)
