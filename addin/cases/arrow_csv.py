@@ -15,6 +15,8 @@ import pyarrow.csv as pcsv
 
 from .text import TEXT
 
+# Arrow parses blocks of this size side by side (one block for a whole file: one core only).
+BLOCK_BYTES = 1 << 23
 
 
 def _plain(raw: bytes, above_end: int) -> bool:
@@ -42,7 +44,7 @@ def read_text_table(raw: bytes, sep: str, above: int, header: list[str]) -> pd.D
         table = pcsv.read_csv(
             pa.BufferReader(body),
             read_options=pcsv.ReadOptions(skip_rows=above + 1, autogenerate_column_names=True,
-                                          block_size=max(len(body), 1 << 20)),
+                                          block_size=BLOCK_BYTES),
             parse_options=pcsv.ParseOptions(delimiter=sep, newlines_in_values=b'"' in body),
             convert_options=pcsv.ConvertOptions(
                 column_types={f"f{k}": TEXT for k in range(width)}, strings_can_be_null=False,
@@ -53,7 +55,7 @@ def read_text_table(raw: bytes, sep: str, above: int, header: list[str]) -> pd.D
         return None
     if any(t != TEXT for t in table.schema.types):
         return None
-    return table.rename_columns(header).to_pandas()   # one block: one chunk per column
+    return table.rename_columns(header).to_pandas()
 
 
 def record_lines(frame: pd.DataFrame, quoted: bool) -> np.ndarray:

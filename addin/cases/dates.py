@@ -147,8 +147,14 @@ def _distinct(values: pd.Series, first_rows: np.ndarray, order: DateOrder | None
 
 def _iso_days(cells: pa.Array) -> np.ndarray:
     """datetime64[D] of YYYY-MM-DD cells (ISO_RE matched), NaT where no such day."""
+    day_text = pc.utf8_slice_codeunits(cells, 0, 10)
+    try:  # the usual column: every one a real day, which Arrow reads in one pass
+        return pc.cast(day_text, pa.date32()).to_numpy(zero_copy_only=False).astype(DAY)
+    except pa.ArrowInvalid:
+        pass   # some cell is no real day: find which, below
+
     def part(a, b):
-        return pc.cast(pc.utf8_slice_codeunits(cells, a, b), pa.int64()).to_numpy(zero_copy_only=False)
+        return pc.cast(pc.utf8_slice_codeunits(day_text, a, b), pa.int64()).to_numpy(zero_copy_only=False)
     year, month, day = part(0, 4), part(5, 7), part(8, 10)
     real = (month >= 1) & (month <= 12) & (day >= 1)
     start = ((year - 1970) * 12 + np.clip(month, 1, 12) - 1).astype("datetime64[M]")

@@ -21,6 +21,7 @@ from .headers import (NO_MAP, Headers, find_header, header_text, missing_columns
                       normalize_column, resolve_headers)
 from .mapping import CaseMap, How, Reading
 from .spelling import spelling_key
+from .text import is_blank, text_array
 
 MAX_FILE_BYTES = 200 * 1024 * 1024
 MAX_XLSX_UNPACKED_BYTES = 1024 * 1024 * 1024
@@ -311,6 +312,11 @@ def prepare_table(frame: pd.DataFrame, source: str = "case table", case_map: Cas
     blank = np.ones(len(frame), dtype=bool)
     for column in frame.columns[1:]:
         cells = frame[column]
+        if isinstance(cells.array, pd.arrays.ArrowStringArray):  # text read by Arrow: no Python strings
+            blank &= is_blank(text_array(cells))
+            if not blank.any():
+                break
+            continue
         empty = cells.isna().to_numpy(dtype=bool, copy=True)
         if cells.dtype == object or pd.api.types.is_string_dtype(cells):
             text = cells.astype(object).where(~empty, "").astype(str).str.strip()

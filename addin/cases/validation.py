@@ -29,7 +29,7 @@ from .payroll_columns import check_payroll_columns
 from .reading import name_columns, read_cases
 from .errors import Problems
 from .spelling import spelling_keys
-from .text import cell, is_blank, mask, matches, text_array
+from .text import FEW_CELLS, cell, is_blank, mask, matches, text_array
 
 DUPLICATE_ROWS_LISTED = 10  # rows named in a duplicate-id message
 # A row without an id holding one of these words is a totals row an export added, not a case.
@@ -42,10 +42,6 @@ TOTAL_WORDS = ("total", "totals", "grandtotal", "subtotal", "sum")
 _MONEY_RE = r"^(?P<whole>-?\d{1,15})(?:\.(?P<cents>\d{0,2}))?$"
 _TWO_PLACES_RE = r"^-?\d{1,15}\.\d{2}$"   # 240000.00: exactly a decimal(17, 2)
 LITTLE_ENDIAN = sys.byteorder == "little"
-# Up to this many cells, a money column is read cell by cell through to_decimal (the reading of
-# every unusual cell, giving the same cents and messages): Arrow's kernels cost microseconds a
-# call whatever the length, which a one-case formula would pay for nothing.
-FEW_CELLS = 16
 
 
 def _two_place_cents(cells: pa.Array) -> np.ndarray:
@@ -58,6 +54,11 @@ def _two_place_cents(cells: pa.Array) -> np.ndarray:
 
 def _simple_cents(cleaned: pa.Array) -> tuple[np.ndarray, np.ndarray]:
     """(cents, simple) of plain amounts: digits, an optional minus, at most two decimals."""
+    if LITTLE_ENDIAN and cleaned.null_count == 0:
+        try:  # the usual column: every cell an amount with at most two decimals (or blank)
+            return _two_place_cents(pc.if_else(pc.equal(cleaned, ""), "0", cleaned)), ~is_blank(cleaned)
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+            pass   # some cell is not: find which, below
     cents = np.zeros(len(cleaned), dtype=np.int64)
     two = matches(cleaned, _TWO_PLACES_RE[1:-1]) if LITTLE_ENDIAN else np.zeros(len(cleaned), bool)
     if two.any():
@@ -81,7 +82,8 @@ def _simple_cents(cleaned: pa.Array) -> tuple[np.ndarray, np.ndarray]:
 def parse_money(text: pa.Array, column: str, errors: Problems, notes: Problems,
                 required: bool) -> tuple[np.ndarray, np.ndarray]:
     """(cents, present) of a money column; records a message for every bad cell."""
-    if len(text) <= FEW_CELLS:  # a formula's case: every cell read by to_decimal, as odd cells are
+    if len(text) <= FEW_CELLS:  # a formula's case: every cell read by to_decimal, as odd cells are,
+        # giving the same cents and messages
         cells = text.to_pylist()
         blank = np.array([c.replace(",", "").replace("$", "").strip() == "" for c in cells], dtype=bool)
         cents, simple = np.zeros(len(cells), dtype=np.int64), np.zeros(len(cells), dtype=bool)
@@ -340,8 +342,8 @@ def _validate(text: Mapping[str, pa.Array], source_row: np.ndarray,
         reading = reading._replace(applied=reading.applied + applied)
     return CaseTable(
         source_row=source_row,
-        employee_id=ids.to_numpy(zero_copy_only=False).astype(object),
-        employee_name=text["employee_name"].to_numpy(zero_copy_only=False).astype(object),
+        employee_id_text=ids,
+        employee_name_text=text["employee_name"],
         termination_date=termination_date,
         termination_reason=reason.text,
         base_salary=money["base_salary"],
@@ -410,4 +412,8 @@ def load_cases(path: str | Path, agreements: Mapping[str, Agreement], *,
     and --date-order; `CaseTable.reading` says how it was read and every mapping applied."""
     chosen = case_map_of(case_map, sheet, date_order)
     frame, reading = read_cases(path, chosen)
-    return validate(frame, agreements, case_map=chosen, reading=reading)
+    cases = validate(frame, agreements, case_map=chosen, reading=reading)
+    # Arrow keeps the memory of the file's text columns, read and dropped, for its next arrays;
+    # the engine's are numpy's: give it back, so it does not add to the run's peak.
+    pa.default_memory_pool().release_unused()
+    return cases

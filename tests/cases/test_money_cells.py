@@ -48,3 +48,13 @@ def test_odd_cells_read_alike():
     st.text(alphabet="0123456789.,$- e()", max_size=12)), min_size=1, max_size=5))
 def test_generated_cells_read_alike(cells):
     _agree(cells, required=True)
+
+
+def test_each_odd_cell_in_a_column_of_plain_amounts():
+    """A column Arrow can cast whole (every other cell plain) reads the odd cell alike too."""
+    for c in ODD:
+        alone = _read([c], True)
+        cents, present, errors, notes = _read([c] + ["1.00", ""] * FEW_CELLS, True)
+        assert alone[0] == cents[:1] and alone[1] == present[:1], c
+        assert alone[2].get(0, []) == errors.get(0, []) and alone[3].get(0, []) == notes.get(0, []), c
+        assert cents[1:3] == [100, 0] and present[1:3] == [True, False]
