@@ -7,6 +7,7 @@ from __future__ import annotations
 import sys
 from collections import defaultdict
 from decimal import Decimal
+from functools import lru_cache
 from pathlib import Path
 from typing import Mapping, NamedTuple, Sequence
 
@@ -375,12 +376,18 @@ def _frame(cells: pd.DataFrame | Mapping[str, np.ndarray], source_row: np.ndarra
     return frame
 
 
+@lru_cache(maxsize=64)
+def _record_columns(header: tuple) -> tuple[str, ...]:
+    """The column names of records keyed by `header` (a formula sends the same keys each call)."""
+    return name_columns(list(header), NO_MAP, "cases").names
+
+
 def from_records(records: Sequence[Mapping[str, object]], agreements: Mapping[str, Agreement],
                  default_agreement: str = DEFAULT_AGREEMENT_ID) -> CaseTable:
     """Cases from Python mappings (one per case, keyed by column), through the same naming,
     parsing and validation as a file's rows; wholly blank records are not cases."""
-    header = list(dict.fromkeys(key for record in records for key in record))
-    names = name_columns(header, NO_MAP, "cases").names
+    header = tuple(dict.fromkeys(key for record in records for key in record))
+    names = _record_columns(header)
     values = {name: [record.get(key) for record in records] for key, name in zip(header, names)}
     text = {name: text_array(column) for name, column in values.items()}
     source_row = np.arange(1, len(records) + 1, dtype=np.int64)

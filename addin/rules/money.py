@@ -14,6 +14,7 @@ import numpy as np
 CENT = Decimal("0.01")
 # The largest amount an input may carry: keeps every intermediate product inside int64.
 MAX_CENTS = 100_000_000_000  # 1,000,000,000.00
+FEW_AMOUNTS = 16  # up to this many, cents_text formats in Python (see there)
 
 
 def round_cents(value: Decimal) -> Decimal:
@@ -68,6 +69,9 @@ def cents_text(cents: np.ndarray, valid: np.ndarray | None = None):
     import pyarrow as pa
     import pyarrow.compute as pc
     cents = np.asarray(cents, dtype=np.int64).ravel()
+    if len(cents) <= FEW_AMOUNTS:  # a formula's figures: format_cents, without Arrow's per-call cost
+        shown = np.ones(len(cents), dtype=bool) if valid is None else np.asarray(valid, dtype=bool).ravel()
+        return pa.array([format_cents(c) if ok else "" for c, ok in zip(cents.tolist(), shown)], pa.string())
     if sys.byteorder == "little":   # the decimal's 128-bit words: the cents, then their sign
         words = np.empty((len(cents), 2), dtype=np.int64)
         words[:, 0], words[:, 1] = cents, cents >> 63
