@@ -4,6 +4,7 @@ engine; this module only reads arguments, calls it and writes files."""
 from __future__ import annotations
 
 import argparse
+import itertools
 import sys
 from pathlib import Path
 from typing import Sequence
@@ -50,7 +51,7 @@ def write_results(frame, out, refuse, sheet: str) -> None:
             parts = iter([frame] if isinstance(frame, pa.Table) else frame)
             first = next(parts)
             with pq.ParquetWriter(tmp, first.schema) as writer:
-                for part in (first, *parts):
+                for part in itertools.chain([first], parts):
                     writer.write_table(part)
     else:
         write_table(frame, out, refuse=refuse, sheet=sheet)
