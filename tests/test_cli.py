@@ -49,7 +49,7 @@ def test_calc_writes_every_format_with_the_same_rows(tmp_path, sample_cases_path
     elif suffix == ".json":
         frame = pd.DataFrame(json.loads(out.read_text()))
     elif suffix == ".xlsx":
-        frame = pd.read_excel(out, dtype=str).fillna("")
+        frame = pd.read_excel(out, dtype=str, engine="openpyxl").fillna("")
     else:
         frame = pd.read_parquet(out)
     assert list(frame.columns) == list(CALC_COLUMNS)

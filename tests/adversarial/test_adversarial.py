@@ -377,7 +377,7 @@ def read_output(path: Path) -> pd.DataFrame:
         return pd.DataFrame(json.loads(path.read_text(encoding="utf-8")), dtype=object)
     if suffix == ".parquet":
         return pd.read_parquet(path)
-    return pd.read_excel(path, dtype=str).fillna("")
+    return pd.read_excel(path, dtype=str, engine="openpyxl").fillna("")
 
 
 # ---------------------------------------------------------------------------------------------
