@@ -4,6 +4,7 @@ other word is rejected, naming the map entry that would accept it."""
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import NamedTuple, Sequence
 
 import numpy as np
@@ -35,15 +36,14 @@ def read_codes(text: pa.Array, column: str, codes: Sequence[str], case_map: Case
     message); and every spelling or map entry applied, with its rows. Work is per distinct cell."""
     values, uniques = distinct_cells(text)
     counts = np.bincount(values, minlength=len(uniques)) if len(values) else np.zeros(0, dtype=np.int64)
-    by_key = {spelling_key(c): c for c in codes}
-    position = {c: i for i, c in enumerate(codes)}
+    by_key, exact, position = _keys(tuple(codes))
     mapped = case_map.values.get(column, {})
     resolved = np.empty(len(uniques), dtype=object)
     unknown = np.zeros(len(uniques), dtype=bool)
     applied = []
     for j, value in enumerate(uniques):
         key = spelling_key(value)
-        if value == "" or value in by_key.values() and key not in mapped:
+        if value == "" or value in exact and key not in mapped:
             resolved[j] = value
         elif key in mapped:
             resolved[j] = mapped[key][1]
@@ -63,6 +63,13 @@ def read_codes(text: pa.Array, column: str, codes: Sequence[str], case_map: Case
                                       f"in a --map file: [values.{column}] \"{value[:40]}\" = "
                                       f"\"<{column} code>\""))
     return Coded(resolved[values], index[values], tuple(applied), resolved, values)
+
+
+@lru_cache(maxsize=16)
+def _keys(codes: tuple[str, ...]) -> tuple[dict[str, str], frozenset[str], dict[str, int]]:
+    """(code by spelling key, the codes so found, index by code) of a set of codes."""
+    by_key = {spelling_key(c): c for c in codes}
+    return by_key, frozenset(by_key.values()), {c: i for i, c in enumerate(codes)}
 
 
 def read_flags(text: pa.Array, column: str, case_map: CaseMap,

@@ -23,7 +23,7 @@ from ..rules.calendar import DAY
 from .columns import FIRST_YEAR, LAST_YEAR
 from .errors import Problems
 from .mapping import Applied, DateOrder, How
-from .text import cell, is_blank, mask, matches, series
+from .text import FEW_CELLS, cell, is_blank, mask, matches, series
 
 _TIME = r"(?:[ T]+(\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:\s*[AaPp]\.?[Mm]\.?)?)\s*(?:Z|[+-]\d{2}:?\d{2})?)?"
 ISO_RE = r"\d{4}-\d{2}-\d{2}" + _TIME
@@ -150,12 +150,21 @@ def _iso_days(cells: pa.Array) -> np.ndarray:
     day_text = pc.utf8_slice_codeunits(cells, 0, 10)
     try:  # the usual column: every one a real day, which Arrow reads in one pass
         return pc.cast(day_text, pa.date32()).to_numpy(zero_copy_only=False).astype(DAY)
-    except pa.ArrowInvalid:
-        pass   # some cell is no real day: find which, below
+    except pa.ArrowInvalid:  # some cell is no real day: find which, field by field
+        def part(a, b):
+            return pc.cast(pc.utf8_slice_codeunits(day_text, a, b), pa.int64()).to_numpy(zero_copy_only=False)
+        return _real_days(part(0, 4), part(5, 7), part(8, 10))
 
+
+def _few_iso_days(cells: list[str]) -> np.ndarray:
+    """_iso_days of a few cells (a formula's), read in Python by the same arithmetic."""
     def part(a, b):
-        return pc.cast(pc.utf8_slice_codeunits(day_text, a, b), pa.int64()).to_numpy(zero_copy_only=False)
-    year, month, day = part(0, 4), part(5, 7), part(8, 10)
+        return np.array([int(c[a:b]) for c in cells], dtype=np.int64)
+    return _real_days(part(0, 4), part(5, 7), part(8, 10))
+
+
+def _real_days(year: np.ndarray, month: np.ndarray, day: np.ndarray) -> np.ndarray:
+    """datetime64[D] of (year, month, day) numbers, NaT where that is no real day."""
     real = (month >= 1) & (month <= 12) & (day >= 1)
     start = ((year - 1970) * 12 + np.clip(month, 1, 12) - 1).astype("datetime64[M]")
     days = start.astype(DAY) + (day - 1).astype("timedelta64[D]")
@@ -173,11 +182,16 @@ def parse_dates(text: pa.Array, column: str, order: DateOrder | None, rows: np.n
     time = np.full(n, "", dtype=object)
     if iso.any():
         at_iso = np.flatnonzero(iso)
-        cells = text.filter(pa.array(iso))
-        out[iso] = _iso_days(cells)
-        timed = mask(pc.greater(pc.utf8_length(cells), 10))
+        if n <= FEW_CELLS:  # a formula's case: its cells in Python, by the same reading
+            few = [c for c, is_iso in zip(text.to_pylist(), iso) if is_iso]
+            out[iso] = _few_iso_days(few)
+            timed = np.array([len(c) > 10 for c in few], dtype=bool)
+        else:
+            cells = text.filter(pa.array(iso))
+            out[iso] = _iso_days(cells)
+            timed = mask(pc.greater(pc.utf8_length(cells), 10))
         if timed.any():
-            longer = series(cells, np.flatnonzero(timed))
+            longer = series(text, at_iso[timed])
             at = longer.str.slice(11).str.extract(r"^[ T]*(\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)")[0]
             time[at_iso[timed]] = _nonzero_time(at).str.slice(0, 5).to_numpy(dtype=object)
         for k in np.flatnonzero(iso & np.isnat(out)):

@@ -190,8 +190,11 @@ def load_map(path: str | Path) -> CaseMap:
 
 def check_agreements(case_map: CaseMap, agreement_ids: tuple[str, ...]) -> None:
     """The map's agreement codes name known agreements (known only once the terms are loaded)."""
+    entries = case_map.values.get("agreement", {}).values()
+    if not entries:
+        return
     known = {spelling_key(a): a for a in agreement_ids}
-    for value, code in case_map.values.get("agreement", {}).values():
+    for value, code in entries:
         if spelling_key(code) not in known:
             raise MapError(f"{case_map.source}: [values.agreement] key {value!r}: {code!r} is not a "
                            f"known agreement; use one of {', '.join(agreement_ids)}")

@@ -87,6 +87,20 @@ def matches(text: pa.Array, pattern: str) -> np.ndarray:
     return mask(pc.match_substring_regex(text, f"^(?:{pattern})$"))
 
 
+def contains(text: pa.Array, pattern: str) -> np.ndarray:
+    """Where `pattern` (literal letters and |, RE2 syntax) occurs in the cell, ignoring case as
+    RE2 does (Unicode simple case folding; Python's IGNORECASE folds letters alike)."""
+    if len(text) <= FEW_CELLS:
+        python = _python_search(pattern)
+        return np.array([python.search(c) is not None for c in text.to_pylist()], dtype=bool)
+    return mask(pc.match_substring_regex(text, pattern, ignore_case=True))
+
+
+@lru_cache(maxsize=8)
+def _python_search(pattern: str) -> re.Pattern:
+    return re.compile(pattern, re.IGNORECASE)
+
+
 def is_blank(text: pa.Array) -> np.ndarray:
     if len(text) <= FEW_CELLS:
         return np.array([c == "" for c in text.to_pylist()], dtype=bool)

@@ -5,7 +5,7 @@ every problem of a row collected; a row with a problem is rejected, all other ro
 from __future__ import annotations
 
 import sys
-from collections import defaultdict
+from collections import Counter, defaultdict
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
@@ -30,7 +30,7 @@ from .payroll_columns import check_payroll_columns
 from .reading import name_columns, read_cases
 from .errors import Problems
 from .spelling import spelling_keys
-from .text import FEW_CELLS, cell, is_blank, mask, matches, text_array
+from .text import FEW_CELLS, cell, contains, is_blank, mask, matches, text_array
 
 DUPLICATE_ROWS_LISTED = 10  # rows named in a duplicate-id message
 # A row without an id holding one of these words is a totals row an export added, not a case.
@@ -58,8 +58,13 @@ def _simple_cents(cleaned: pa.Array) -> tuple[np.ndarray, np.ndarray]:
     if LITTLE_ENDIAN and cleaned.null_count == 0:
         try:  # the usual column: every cell an amount with at most two decimals (or blank)
             return _two_place_cents(pc.if_else(pc.equal(cleaned, ""), "0", cleaned)), ~is_blank(cleaned)
-        except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
-            pass   # some cell is not: find which, below
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError):  # some cell is not: find which
+            return _cents_by_form(cleaned)
+    return _cents_by_form(cleaned)
+
+
+def _cents_by_form(cleaned: pa.Array) -> tuple[np.ndarray, np.ndarray]:
+    """_simple_cents cell by cell: two-place amounts cast, other plain amounts by their parts."""
     cents = np.zeros(len(cleaned), dtype=np.int64)
     two = matches(cleaned, _TWO_PLACES_RE[1:-1]) if LITTLE_ENDIAN else np.zeros(len(cleaned), bool)
     if two.any():
@@ -171,16 +176,25 @@ def _check_values(ids_blank: np.ndarray, checks: Sequence[ValueCheck], values: M
                 errors[k].append((check.column, f"{_describe(check.column, value)!r} {check.says}"))
 
 
-def _duplicate_ids(ids: pa.Array, source_row: np.ndarray, errors: Problems) -> None:
+def _duplicated(ids: pa.Array) -> np.ndarray:
+    """Where a row's id (not blank) is also another row's."""
+    if len(ids) <= FEW_CELLS:  # a formula's few cases, counted in Python
+        cells = ids.to_pylist()
+        count = Counter(cells)
+        return np.array([c != "" and count[c] > 1 for c in cells], dtype=bool)
     order = pc.sort_indices(ids).to_numpy(zero_copy_only=False)
     ordered = ids.take(pa.array(order))
-    same = mask(pc.equal(ordered[1:], ordered[:-1])) if len(ids) > 1 else np.zeros(0, dtype=bool)
+    same = mask(pc.equal(ordered[1:], ordered[:-1]))
     repeated = np.zeros(len(ids), dtype=bool)
     repeated[1:] |= same
     repeated[:-1] |= same
     duplicated = np.zeros(len(ids), dtype=bool)
     duplicated[order] = repeated
-    duplicated &= ~is_blank(ids)
+    return duplicated & ~is_blank(ids)
+
+
+def _duplicate_ids(ids: pa.Array, source_row: np.ndarray, errors: Problems) -> None:
+    duplicated = _duplicated(ids)
     if not duplicated.any():
         return
     rows_by_id: dict[str, list[int]] = {}
@@ -203,7 +217,7 @@ def _totals_rows(cells: pd.DataFrame | Mapping[str, np.ndarray], source_row: np.
     """Rows without an id that hold a "Total" label or the sums of the rows above: each is
     rejected as what it is, with that one message (vectorized over the rows without an id)."""
     no_id = is_blank(ids)
-    worded = np.flatnonzero(mask(pc.match_substring_regex(ids, "total|sum", ignore_case=True)))
+    worded = np.flatnonzero(contains(ids, "total|sum"))
     if len(worded):
         keys = spelling_keys(ids.take(pa.array(worded)))
         no_id[worded] = np.isin(keys.astype(str), TOTAL_WORDS)

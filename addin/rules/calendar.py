@@ -65,9 +65,10 @@ def days_in_month(year: np.ndarray, month: np.ndarray) -> np.ndarray:
     return _MONTH_DAYS[month] + ((month == 2) & leap)
 
 
-def _split(d: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(months since 1970-01, day of month, days in that month) of a datetime64[D] array."""
-    year, month, day = civil(d)
+def _split(d: np.ndarray, fields=None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(months since 1970-01, day of month, days in that month) of a datetime64[D] array
+    (`fields`: its civil(d), where the caller has it)."""
+    year, month, day = civil(d) if fields is None else fields
     return (year - 1970) * 12 + month - 1, day, days_in_month(year, month)
 
 
@@ -78,25 +79,27 @@ def month_end(months: np.ndarray) -> np.ndarray:
     return from_civil(year, month, days_in_month(year, month))
 
 
-def add_months(d: np.ndarray, months: np.ndarray) -> np.ndarray:
-    """d plus a whole number of months; a day past the new month's end becomes its last day."""
-    year, month, day = civil(d)
+def add_months(d: np.ndarray, months: np.ndarray, fields=None) -> np.ndarray:
+    """d plus a whole number of months; a day past the new month's end becomes its last day
+    (`fields`: civil(d), where the caller has it)."""
+    year, month, day = civil(d) if fields is None else fields
     target = (year - 1970) * 12 + month - 1 + months
     y = np.floor_divide(target, 12) + 1970
     m = target - (y - 1970) * 12 + 1
     return from_civil(y, m, np.minimum(day, days_in_month(y, m)))
 
 
-def payday_count(d: np.ndarray, frequency: np.ndarray, anchor: np.ndarray) -> np.ndarray:
-    """Index of the first regular payday strictly after d (paydays on or before d come before it)."""
-    m, day, month_len = _split(d)
+def payday_count(d: np.ndarray, frequency: np.ndarray, anchor: np.ndarray, fields=None) -> np.ndarray:
+    """Index of the first regular payday strictly after d (paydays on or before d come before
+    it); `fields`: civil(d), where the caller has it."""
+    m, day, month_len = _split(d, fields)
     is_last = day == month_len
     semimonthly = 2 * m + (day >= 15) + is_last
     monthly = m + is_last
     cycle = np.where(_CYCLE_DAYS[frequency] > 0, _CYCLE_DAYS[frequency], 1)
     offset = (d - anchor).astype(np.int64)
     cyclic = np.floor_divide(offset, cycle) + 1
-    return np.select([frequency == SEMIMONTHLY, frequency == MONTHLY], [semimonthly, monthly], cyclic)
+    return np.where(frequency == SEMIMONTHLY, semimonthly, np.where(frequency == MONTHLY, monthly, cyclic))
 
 
 def payday_date(index: np.ndarray, frequency: np.ndarray, anchor: np.ndarray) -> np.ndarray:
@@ -104,7 +107,9 @@ def payday_date(index: np.ndarray, frequency: np.ndarray, anchor: np.ndarray) ->
     only (a schedule has millions of rows; most are semimonthly or weekly)."""
     index = np.asarray(index, dtype=np.int64)
     out = np.empty(len(index), dtype=DAY)
-    for code in np.unique(frequency):
+    frequency = np.asarray(frequency)
+    codes = sorted(set(frequency.tolist())) if frequency.size <= FEW_DATES else np.unique(frequency)
+    for code in codes:
         rows = frequency == code
         i = index[rows]
         if code == SEMIMONTHLY:
@@ -131,11 +136,12 @@ def business_day_before(d: np.ndarray, calendar: np.ndarray | str) -> np.ndarray
     ok = ~np.isnat(d)
     if not ok.any():
         return out
-    calendars = np.broadcast_to(np.asarray(calendar, dtype=object), d.shape)
+    calendars = calendar if isinstance(calendar, np.ndarray) and calendar.shape == d.shape \
+        else np.broadcast_to(np.asarray(calendar, dtype=object), d.shape)
     for cal in set(calendars[ok].tolist()):
         rows = ok & (calendars == cal)
         days = d[rows]
-        first, last = civil(np.array([days.min(), days.max()]))[0]
+        first, last = np.array([days.min(), days.max()]).astype("datetime64[Y]").astype(np.int64) + 1970
         # A year's first days can roll back into the year before, so take one more year.
         hol = _holidays(cal, int(first) - 1, int(last))
         out[rows] = np.busday_offset(d[rows], 0, roll="backward", holidays=hol)

@@ -19,7 +19,7 @@ from typing import Mapping
 import numpy as np
 
 from .case import CaseTable
-from .calendar import (DAY, add_months, business_day_before, civil, days_in_month, from_civil,
+from .calendar import (DAY, FEW_DATES, add_months, business_day_before, civil, days_in_month, from_civil,
                        payday_count, payday_date)
 from .money import installment_amounts, mul_div_round
 from .terms import Agreement
@@ -80,6 +80,11 @@ def _paid_date(eligible: np.ndarray, where: np.ndarray, values: np.ndarray) -> n
 
 def _distinct(key: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray]:
     """(distinct keys, position of each row's key among them) for keys in [0, size)."""
+    if len(key) <= FEW_DATES:  # a formula's few cases: numpy's sort costs more than the work
+        distinct = sorted(set(key.tolist()))
+        position = {k: i for i, k in enumerate(distinct)}
+        return (np.array(distinct, dtype=np.int64),
+                np.array([position[k] for k in key.tolist()], dtype=np.int64))
     if size <= 64 * len(key):
         present = np.zeros(size, dtype=bool)   # a dense table: no sort, O(rows)
         present[key] = True
@@ -111,9 +116,10 @@ class _Calendar:
 
 
 def _calendar(term, code, frequency, sc_months, bn_months, due_days, anchor, calendar) -> _Calendar:
-    year, month, _ = civil(term)
-    continuation_end = add_months(term, sc_months[code])
-    first_index = payday_count(term, frequency, anchor[code])
+    fields = civil(term)
+    year, month, _ = fields
+    continuation_end = add_months(term, sc_months[code], fields)
+    first_index = payday_count(term, frequency, anchor[code], fields)
     installments = payday_count(continuation_end, frequency, anchor[code]) - first_index
     first_nominal = np.where(installments > 0, payday_date(first_index, frequency, anchor[code]),
                              np.datetime64("NaT"))
@@ -121,7 +127,7 @@ def _calendar(term, code, frequency, sc_months, bn_months, due_days, anchor, cal
     january_1 = from_civil(year, np.ones_like(year), np.ones_like(year))
     return _Calendar(
         continuation_end=continuation_end,
-        benefits_end=add_months(term, bn_months[code]),
+        benefits_end=add_months(term, bn_months[code], fields),
         first_index=first_index,
         installments=installments,
         first_installment_date=business_day_before(first_nominal, calendar[code]),
