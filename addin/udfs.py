@@ -276,12 +276,20 @@ def _calc_column(column: str | None = None):
     like the function) of the cases its arguments make; the inputs it does not take stand in."""
     def define(f):
         signature, function = inspect.signature(f), f.__name__.upper()
+        names = tuple(signature.parameters)
+        needed = sum(p.default is p.empty for p in signature.parameters.values())
+        defaults = {p.name: p.default for p in signature.parameters.values() if p.default is not p.empty}
 
         @wraps(f)
         def computed(*args, **kwargs):
-            given = signature.bind(*args, **kwargs)
-            given.apply_defaults()
-            arguments = {**_STAND_IN, **given.arguments}
+            if not kwargs and needed <= len(args) <= len(names):  # as Excel calls it: positionally
+                given = dict(zip(names, args))
+                given.update((name, defaults[name]) for name in names[len(args):])
+            else:
+                bound = signature.bind(*args, **kwargs)
+                bound.apply_defaults()
+                given = bound.arguments
+            arguments = {**_STAND_IN, **given}
             if all(type(v) in _SCALARS for v in arguments.values()):  # Excel recalculates these often
                 key = tuple((name, type(v), v) for name, v in arguments.items())
                 return _scalar_column(function, column or f.__name__, key)

@@ -156,11 +156,20 @@ def _iso_days(cells: pa.Array) -> np.ndarray:
         return _real_days(part(0, 4), part(5, 7), part(8, 10))
 
 
-def _few_iso_days(cells: list[str]) -> np.ndarray:
-    """_iso_days of a few cells (a formula's), read in Python by the same arithmetic."""
-    def part(a, b):
-        return np.array([int(c[a:b]) for c in cells], dtype=np.int64)
-    return _real_days(part(0, 4), part(5, 7), part(8, 10))
+def _few_iso_days(cells: list[str]) -> list:
+    """_iso_days of a few cells (a formula's): each by Python's date, the same proleptic
+    Gregorian calendar, for the years it has (1-9999); year 0 by _real_days."""
+    days = []
+    for c in cells:
+        year, month, day = int(c[0:4]), int(c[5:7]), int(c[8:10])
+        if year == 0:
+            days.append(_real_days(np.array([year]), np.array([month]), np.array([day]))[0])
+            continue
+        try:
+            days.append(dt.date(year, month, day))
+        except ValueError:  # no such day
+            days.append(None)
+    return days
 
 
 def _real_days(year: np.ndarray, month: np.ndarray, day: np.ndarray) -> np.ndarray:
@@ -184,7 +193,7 @@ def parse_dates(text: pa.Array, column: str, order: DateOrder | None, rows: np.n
         at_iso = np.flatnonzero(iso)
         if n <= FEW_CELLS:  # a formula's case: its cells in Python, by the same reading
             few = [c for c, is_iso in zip(text.to_pylist(), iso) if is_iso]
-            out[iso] = _few_iso_days(few)
+            out[iso] = np.array(_few_iso_days(few), dtype=DAY)
             timed = np.array([len(c) > 10 for c in few], dtype=bool)
         else:
             cells = text.filter(pa.array(iso))

@@ -35,13 +35,23 @@ def _one(v: object) -> str:
     return str(v)
 
 
+def cells_text(values: Sequence[object]) -> list[str]:
+    """Python values (records, spreadsheet cells) as text_array reads them, as Python strings."""
+    return [_one(v).strip() for v in values]
+
+
+@lru_cache(maxsize=64)
+def _blanks(n: int) -> pa.Array:
+    return pa.array([""] * n, TEXT)  # Arrow arrays are immutable: one serves every call
+
+
 def text_array(series: pd.Series | Sequence[object] | None, n: int = 0) -> pa.Array:
     """Every cell as trimmed text ('' for blanks); a column of text (a CSV) is not copied into
     Python strings. A list: Python values (records, spreadsheet cells). None: n blanks."""
     if series is None:
-        return pa.array([""] * n, TEXT) if n < 64 else pa.nulls(n, TEXT).fill_null("")
+        return _blanks(n) if n < 64 else pa.nulls(n, TEXT).fill_null("")
     if isinstance(series, list):
-        return pa.array([_one(v).strip() for v in series], type=TEXT)
+        return pa.array(cells_text(series), type=TEXT)
     values = series.array
     if isinstance(values, pd.arrays.ArrowStringArray) or pd.api.types.is_string_dtype(series.dtype) \
             and not series.dtype == object:
@@ -117,6 +127,13 @@ def distinct_cells(text: pa.Array) -> tuple[np.ndarray, list[str]]:
         return np.array([position[c] for c in cells], dtype=np.intp), uniques
     encoded = pc.dictionary_encode(text)
     return encoded.indices.to_numpy(zero_copy_only=False).astype(np.intp), encoded.dictionary.to_pylist()
+
+
+def true_rows(where: np.ndarray):
+    """The positions where `where` is true (np.flatnonzero; a few cells' by Python)."""
+    if len(where) <= FEW_CELLS:
+        return [k for k, hit in enumerate(where.tolist()) if hit]
+    return np.flatnonzero(where)
 
 
 def cell(text: pa.Array, k) -> str:

@@ -30,7 +30,7 @@ from .payroll_columns import check_payroll_columns
 from .reading import name_columns, read_cases
 from .errors import Problems
 from .spelling import spelling_keys
-from .text import FEW_CELLS, cell, contains, is_blank, mask, matches, text_array
+from .text import FEW_CELLS, TEXT, cell, cells_text, contains, is_blank, mask, matches, text_array, true_rows
 
 DUPLICATE_ROWS_LISTED = 10  # rows named in a duplicate-id message
 # A row without an id holding one of these words is a totals row an export added, not a case.
@@ -88,6 +88,7 @@ def _cents_by_form(cleaned: pa.Array) -> tuple[np.ndarray, np.ndarray]:
 def parse_money(text: pa.Array, column: str, errors: Problems, notes: Problems,
                 required: bool) -> tuple[np.ndarray, np.ndarray]:
     """(cents, present) of a money column; records a message for every bad cell."""
+    cells = None
     if len(text) <= FEW_CELLS:  # a formula's case: every cell read by to_decimal, as odd cells are,
         # giving the same cents and messages
         cells = text.to_pylist()
@@ -101,8 +102,8 @@ def parse_money(text: pa.Array, column: str, errors: Problems, notes: Problems,
         cleaned = pc.utf8_trim_whitespace(cleaned)
         blank = is_blank(cleaned)
         cents, simple = _simple_cents(cleaned)
-    for k in np.flatnonzero(~simple & ~blank):
-        original = cell(text, k)
+    for k in true_rows(~simple & ~blank):
+        original = cell(text, k) if cells is None else cells[k]
         try:
             d = to_decimal(original)
         except ValueError as exc:
@@ -116,12 +117,12 @@ def parse_money(text: pa.Array, column: str, errors: Problems, notes: Problems,
         if d != Decimal(int(cents[k])) / 100:
             notes[k].append((column, f"{original} rounded to {format_cents(cents[k])}"))
     too_big = np.abs(cents) > MAX_CENTS
-    for k in np.flatnonzero(too_big & simple):
+    for k in true_rows(too_big & simple):
         errors[k].append((column, f"{cell(text, k)[:40]!r} is beyond the largest amount accepted "
                                   f"({format_cents(MAX_CENTS)})"))
         cents[k] = 0  # unusable, as an amount to_decimal could not read
     if required:
-        for k in np.flatnonzero(blank):
+        for k in true_rows(blank):
             errors[k].append((column, "required, but blank"))
     return cents, ~blank
 
@@ -160,13 +161,13 @@ def _check_values(ids_blank: np.ndarray, checks: Sequence[ValueCheck], values: M
                   text: Mapping[str, pa.Array], present: Mapping[str, np.ndarray], errors: Problems) -> None:
     """A message for every failing cell not already named (a cell that did not parse is not
     checked again; a blank optional amount is not checked at all)."""
-    for k in np.flatnonzero(ids_blank):
+    for k in true_rows(ids_blank):
         errors[k].append(("employee_id", "required, but blank"))
     for check in checks:
         failing = check.failing
         if check.column in MONEY_COLUMNS:
             failing = failing & present[check.column]
-        for k in np.flatnonzero(failing):
+        for k in true_rows(failing):
             if any(c == check.column for c, _ in errors.get(k, ())):
                 continue
             if check.column == "termination_reason" and cell(text[check.column], k) == "":
@@ -349,7 +350,7 @@ def _validate(text: Mapping[str, pa.Array], source_row: np.ndarray,
         check_payroll_columns(_frame(cells, source_row), errors, notes)
     _totals_rows(cells, source_row, ids, money, present, errors)
     good_reason = reason.index == REASONS.index("good_reason")
-    for k in np.flatnonzero(good_reason & consent_blank):
+    for k in true_rows(good_reason & consent_blank):
         notes[k].append(("consented_to_change", "is blank: read as no prior consent to the change"))
 
     with_row, said = _render(errors, notes, n, source_row, reading)
@@ -403,10 +404,12 @@ def from_records(records: Sequence[Mapping[str, object]], agreements: Mapping[st
     header = tuple(dict.fromkeys(key for record in records for key in record))
     names = _record_columns(header)
     values = {name: [record.get(key) for record in records] for key, name in zip(header, names)}
-    text = {name: text_array(column) for name, column in values.items()}
+    strings = {name: cells_text(column) for name, column in values.items()}
+    every = pa.array([c for column in strings.values() for c in column], type=TEXT)  # one array,
+    text = {name: every.slice(i * len(records), len(records)) for i, name in enumerate(strings)}  # a view a column
     source_row = np.arange(1, len(records) + 1, dtype=np.int64)
-    blank = np.logical_and.reduce([is_blank(t) for t in text.values()]) if text else \
-        np.ones(len(records), dtype=bool)
+    blank = np.array([not any(column[k] for column in strings.values()) for k in range(len(records))],
+                     dtype=bool)
     if blank.any():
         kept = np.flatnonzero(~blank)
         source_row = source_row[kept]

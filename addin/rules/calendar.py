@@ -60,9 +60,12 @@ def from_civil(year: np.ndarray, month: np.ndarray, day: np.ndarray) -> np.ndarr
 _MONTH_DAYS = np.array([0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31], dtype=np.int64)
 
 
+def leap_year(year: np.ndarray) -> np.ndarray:
+    return ((year % 4 == 0) & (year % 100 != 0)) | (year % 400 == 0)
+
+
 def days_in_month(year: np.ndarray, month: np.ndarray) -> np.ndarray:
-    leap = ((year % 4 == 0) & (year % 100 != 0)) | (year % 400 == 0)
-    return _MONTH_DAYS[month] + ((month == 2) & leap)
+    return _MONTH_DAYS[month] + ((month == 2) & leap_year(year))
 
 
 def _split(d: np.ndarray, fields=None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -82,11 +85,17 @@ def month_end(months: np.ndarray) -> np.ndarray:
 def add_months(d: np.ndarray, months: np.ndarray, fields=None) -> np.ndarray:
     """d plus a whole number of months; a day past the new month's end becomes its last day
     (`fields`: civil(d), where the caller has it)."""
+    return add_months_civil(d, months, fields)[0]
+
+
+def add_months_civil(d: np.ndarray, months: np.ndarray, fields=None) -> tuple[np.ndarray, tuple]:
+    """add_months, with the civil fields of the dates it gives."""
     year, month, day = civil(d) if fields is None else fields
     target = (year - 1970) * 12 + month - 1 + months
     y = np.floor_divide(target, 12) + 1970
     m = target - (y - 1970) * 12 + 1
-    return from_civil(y, m, np.minimum(day, days_in_month(y, m)))
+    day = np.minimum(day, days_in_month(y, m))
+    return from_civil(y, m, day), (y, m, day)
 
 
 def payday_count(d: np.ndarray, frequency: np.ndarray, anchor: np.ndarray, fields=None) -> np.ndarray:
@@ -112,10 +121,10 @@ def payday_date(index: np.ndarray, frequency: np.ndarray, anchor: np.ndarray) ->
     for code in codes:
         rows = frequency == code
         i = index[rows]
-        if code == SEMIMONTHLY:
+        if code == SEMIMONTHLY:  # the 15th (the day after the 14th's month end) or the month's end
+            even = i % 2 == 0
             month = np.floor_divide(i, 2)
-            out[rows] = np.where(i % 2 == 0, month_end(month - 1) + np.timedelta64(15, "D"),
-                                 month_end(month))
+            out[rows] = month_end(month - even) + np.where(even, 15, 0).astype("timedelta64[D]")
         elif code == MONTHLY:
             out[rows] = month_end(i)
         else:
@@ -126,6 +135,12 @@ def payday_date(index: np.ndarray, frequency: np.ndarray, anchor: np.ndarray) ->
 @lru_cache(maxsize=64)
 def _holidays(calendar: str, first_year: int, last_year: int) -> np.ndarray:
     return np.array(holiday_dates(calendar, first_year, last_year), dtype=DAY)
+
+
+@lru_cache(maxsize=64)
+def _business_days(calendar: str, first_year: int, last_year: int) -> np.busdaycalendar:
+    """Monday to Friday less the calendar's holidays over the years, as numpy reads them."""
+    return np.busdaycalendar(holidays=_holidays(calendar, first_year, last_year))
 
 
 def business_day_before(d: np.ndarray, calendar: np.ndarray | str) -> np.ndarray:
@@ -141,10 +156,10 @@ def business_day_before(d: np.ndarray, calendar: np.ndarray | str) -> np.ndarray
     for cal in set(calendars[ok].tolist()):
         rows = ok & (calendars == cal)
         days = d[rows]
-        first, last = np.array([days.min(), days.max()]).astype("datetime64[Y]").astype(np.int64) + 1970
+        years = days.astype("datetime64[Y]").astype(np.int64) + 1970
         # A year's first days can roll back into the year before, so take one more year.
-        hol = _holidays(cal, int(first) - 1, int(last))
-        out[rows] = np.busday_offset(d[rows], 0, roll="backward", holidays=hol)
+        out[rows] = np.busday_offset(days, 0, roll="backward",
+                                     busdaycal=_business_days(cal, int(years.min()) - 1, int(years.max())))
     return out
 
 

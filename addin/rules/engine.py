@@ -13,14 +13,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from fractions import Fraction
-from functools import partial
-from typing import Mapping
+from functools import lru_cache, partial
+from typing import Mapping, NamedTuple
 
 import numpy as np
 
 from .case import CaseTable
-from .calendar import (DAY, FEW_DATES, add_months, business_day_before, civil, days_in_month, from_civil,
-                       payday_count, payday_date)
+from .calendar import (DAY, FEW_DATES, add_months, add_months_civil, business_day_before, civil,
+                       leap_year, payday_count, payday_date)
 from .money import installment_amounts, mul_div_round
 from .terms import Agreement
 
@@ -67,10 +67,36 @@ class Payouts:
         return len(self.status)
 
 
-def _parameter_table(cases: CaseTable, agreements: Mapping[str, Agreement], attribute, dtype, fill):
-    """One agreement parameter per agreement code; the last entry (code -1, an unknown
-    agreement, only on rejected rows) takes `fill`."""
-    return np.array([attribute(agreements[a]) for a in cases.agreement_ids] + [fill], dtype=dtype)
+class _Parameters(NamedTuple):
+    """The agreements' parameters, one entry per agreement code; the last entry (code -1, an
+    unknown agreement, only on rejected rows) is a harmless fill."""
+    sc_months: np.ndarray
+    bn_months: np.ndarray
+    due_days: np.ndarray
+    floor_num: np.ndarray
+    floor_den: np.ndarray
+    minimum: np.ndarray
+    anchor: np.ndarray
+    calendar: np.ndarray
+
+
+@lru_cache(maxsize=16)
+def _parameters(agreements: tuple[Agreement, ...]) -> _Parameters:
+    """The parameter tables of the agreements (in code order), made once per set of terms."""
+    def table(attribute, dtype, fill):
+        values = np.array([attribute(a) for a in agreements] + [fill], dtype=dtype)
+        values.flags.writeable = False  # shared by every call with these terms
+        return values
+    return _Parameters(
+        sc_months=table(lambda a: a.salary_continuation_months, np.int64, 0),
+        bn_months=table(lambda a: a.benefits_continuation_months, np.int64, 0),
+        due_days=table(lambda a: a.lump_sum_due_days, np.int64, 0),
+        floor_num=table(lambda a: Fraction(a.bonus_floor_fraction).numerator, np.int64, 0),
+        floor_den=table(lambda a: Fraction(a.bonus_floor_fraction).denominator, np.int64, 1),
+        minimum=table(lambda a: int(a.minimum_base_salary * 100), np.int64, 0),
+        anchor=table(lambda a: np.datetime64(a.biweekly_anchor, "D"), DAY, np.datetime64("2002-01-04")),
+        calendar=table(lambda a: a.holiday_calendar, object, ""),
+    )
 
 
 def _paid_date(eligible: np.ndarray, where: np.ndarray, values: np.ndarray) -> np.ndarray:
@@ -118,13 +144,13 @@ class _Calendar:
 def _calendar(term, code, frequency, sc_months, bn_months, due_days, anchor, calendar) -> _Calendar:
     fields = civil(term)
     year, month, _ = fields
-    continuation_end = add_months(term, sc_months[code], fields)
+    continuation_end, end_fields = add_months_civil(term, sc_months[code], fields)
     first_index = payday_count(term, frequency, anchor[code], fields)
-    installments = payday_count(continuation_end, frequency, anchor[code]) - first_index
+    installments = payday_count(continuation_end, frequency, anchor[code], end_fields) - first_index
     first_nominal = np.where(installments > 0, payday_date(first_index, frequency, anchor[code]),
                              np.datetime64("NaT"))
     lump_sum_due = term + due_days[code].astype("timedelta64[D]")
-    january_1 = from_civil(year, np.ones_like(year), np.ones_like(year))
+    january_1 = term.astype("datetime64[Y]").astype(DAY)
     return _Calendar(
         continuation_end=continuation_end,
         benefits_end=add_months(term, bn_months[code], fields),
@@ -134,7 +160,7 @@ def _calendar(term, code, frequency, sc_months, bn_months, due_days, anchor, cal
         lump_sum_due=lump_sum_due,
         lump_sum_payment=business_day_before(lump_sum_due, calendar[code]),
         bonus_days=(term - january_1).astype(np.int64) + 1,
-        bonus_year_days=365 + (days_in_month(year, np.full_like(year, 2)) == 29),
+        bonus_year_days=365 + leap_year(year),
         month=month,
     )
 
@@ -146,15 +172,8 @@ def compute(cases: CaseTable, agreements: Mapping[str, Agreement]) -> Payouts:
     # Rejected rows compute on a harmless stand-in date; their results are masked below.
     term = np.where(valid, cases.termination_date, np.datetime64("2000-01-03"))
 
-    table = partial(_parameter_table, cases, agreements)  # (attribute, dtype, fill) -> per code
-    sc_months = table(lambda a: a.salary_continuation_months, np.int64, 0)
-    bn_months = table(lambda a: a.benefits_continuation_months, np.int64, 0)
-    due_days = table(lambda a: a.lump_sum_due_days, np.int64, 0)
-    floor_num = table(lambda a: Fraction(a.bonus_floor_fraction).numerator, np.int64, 0)
-    floor_den = table(lambda a: Fraction(a.bonus_floor_fraction).denominator, np.int64, 1)
-    minimum = table(lambda a: int(a.minimum_base_salary * 100), np.int64, 0)
-    anchor = table(lambda a: np.datetime64(a.biweekly_anchor, "D"), DAY, np.datetime64("2002-01-04"))
-    calendar = table(lambda a: a.holiday_calendar, object, "")
+    (sc_months, bn_months, due_days, floor_num, floor_den, minimum, anchor,
+     calendar) = _parameters(tuple(agreements[a] for a in cases.agreement_ids))
     code = np.where(cases.agreement_code >= 0, cases.agreement_code, len(cases.agreement_ids))
     frequency = cases.frequency_code
 
