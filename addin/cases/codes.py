@@ -14,7 +14,7 @@ import pyarrow.compute as pc
 from .errors import Problems
 from .mapping import Applied, CaseMap, How
 from .spelling import spelling_key
-from .text import distinct_cells, is_blank
+from .text import distinct_cells, is_blank, true_rows
 
 TRUE_WORDS = {"true", "t", "yes", "y", "1", "1.0"}
 FALSE_WORDS = {"false", "f", "no", "n", "0", "0.0", ""}
@@ -79,7 +79,7 @@ def read_flags(text: pa.Array, column: str, case_map: CaseMap,
     words = lowered.distinct
     value = np.array([w in TRUE_WORDS for w in words], dtype=bool)[lowered.where]
     known = value | np.array([w in FALSE_WORDS for w in words], dtype=bool)[lowered.where]
-    for k in np.flatnonzero(~known):
+    for k in true_rows(~known):
         errors[k].append((column, f"{text[int(k)].as_py()[:40]!r} is not true or false; write true or "
                                   f"false (yes, no, 1, 0), or map it under [values.{column}]"))
     return value, is_blank(text), tuple(a for a in lowered.applied if a.how is How.MAP)

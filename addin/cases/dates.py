@@ -23,7 +23,7 @@ from ..rules.calendar import DAY
 from .columns import FIRST_YEAR, LAST_YEAR
 from .errors import Problems
 from .mapping import Applied, DateOrder, How
-from .text import FEW_CELLS, cell, is_blank, mask, matches, series
+from .text import FEW_CELLS, cell, is_blank, mask, matches, series, true_rows
 
 _TIME = r"(?:[ T]+(\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:\s*[AaPp]\.?[Mm]\.?)?)\s*(?:Z|[+-]\d{2}:?\d{2})?)?"
 ISO_RE = r"\d{4}-\d{2}-\d{2}" + _TIME
@@ -203,10 +203,10 @@ def parse_dates(text: pa.Array, column: str, order: DateOrder | None, rows: np.n
             longer = series(text, at_iso[timed])
             at = longer.str.slice(11).str.extract(r"^[ T]*(\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)")[0]
             time[at_iso[timed]] = _nonzero_time(at).str.slice(0, 5).to_numpy(dtype=object)
-        for k in np.flatnonzero(iso & np.isnat(out)):
+        for k in true_rows(iso & np.isnat(out)):
             errors[k].append((column, f"{cell(text, k)[:10]!r} is not a real calendar date"))
     blank = is_blank(text)
-    for k in np.flatnonzero(blank):
+    for k in true_rows(blank):
         errors[k].append((column, "required, but blank"))
     applied: tuple[Applied, ...] = ()
     rest = np.flatnonzero(~blank & ~iso)
@@ -227,10 +227,10 @@ def parse_dates(text: pa.Array, column: str, order: DateOrder | None, rows: np.n
                                f"{order_name} ({DateOrder[order_name].value})", int(slash.sum()),
                                How.DATE_ORDER),)
     years = out.astype("datetime64[Y]").astype(np.int64) + 1970
-    for k in np.flatnonzero(~np.isnat(out) & ((years < FIRST_YEAR) | (years > LAST_YEAR))):
+    for k in true_rows(~np.isnat(out) & ((years < FIRST_YEAR) | (years > LAST_YEAR))):
         errors[k].append((column, f"{cell(text, k)[:40]!r} is outside {FIRST_YEAR}-{LAST_YEAR}"))
         out[k] = np.datetime64("NaT")
-    for k in np.flatnonzero((time != "") & ~np.isnat(out)):
+    for k in true_rows((time != "") & ~np.isnat(out)):
         notes[k].append((column, f"{cell(text, k)[:40]!r} has a time of day ({time[k]}); read as "
                                  f"the date {out[k]}"))
     return out, applied

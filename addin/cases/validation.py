@@ -141,14 +141,17 @@ def _value_checks(reason: np.ndarray, money: Mapping[str, np.ndarray], frequency
                   agreement: np.ndarray) -> tuple[ValueCheck, ...]:
     """The checks of the parsed values (the reason, frequency and agreement by their code index,
     -1 where no code)."""
-    nonneg = "must not be negative"
     return (
-        ValueCheck("termination_reason", reason < 0, f"must be one of {', '.join(REASONS)}"),
+        ValueCheck("termination_reason", reason < 0, _ONE_OF_REASONS),
         ValueCheck("base_salary", money["base_salary"] <= 0, "must be greater than 0"),
-        *(ValueCheck(c, money[c] < 0, nonneg) for c in MONEY_COLUMNS[1:]),
-        ValueCheck("pay_frequency", frequency < 0, f"must be one of {', '.join(PAY_FREQUENCIES)}"),
+        *(ValueCheck(c, money[c] < 0, "must not be negative") for c in MONEY_COLUMNS[1:]),
+        ValueCheck("pay_frequency", frequency < 0, _ONE_OF_FREQUENCIES),
         ValueCheck("agreement", agreement < 0, "is not a known agreement"),
     )
+
+
+_ONE_OF_REASONS = f"must be one of {', '.join(REASONS)}"
+_ONE_OF_FREQUENCIES = f"must be one of {', '.join(PAY_FREQUENCIES)}"
 
 
 def _describe(column: str, value: object) -> str:
@@ -218,7 +221,7 @@ def _totals_rows(cells: pd.DataFrame | Mapping[str, np.ndarray], source_row: np.
     """Rows without an id that hold a "Total" label or the sums of the rows above: each is
     rejected as what it is, with that one message (vectorized over the rows without an id)."""
     no_id = is_blank(ids)
-    worded = np.flatnonzero(contains(ids, "total|sum"))
+    worded = true_rows(contains(ids, "total|sum"))
     if len(worded):
         keys = spelling_keys(ids.take(pa.array(worded)))
         no_id[worded] = np.isin(keys.astype(str), TOTAL_WORDS)

@@ -19,7 +19,7 @@ from typing import Mapping, NamedTuple
 import numpy as np
 
 from .case import CaseTable
-from .calendar import (DAY, FEW_DATES, add_months, add_months_civil, business_day_before, civil,
+from .calendar import (DAY, FEW_DATES, add_months_civil, business_day_before, civil,
                        leap_year, payday_count, payday_date)
 from .money import installment_amounts, mul_div_round
 from .terms import Agreement
@@ -142,23 +142,37 @@ class _Calendar:
 
 
 def _calendar(term, code, frequency, sc_months, bn_months, due_days, anchor, calendar) -> _Calendar:
+    # Each calendar function runs once on two dates per key (numpy's cost is per call, which
+    # a formula's one case would otherwise pay twice): the continuation and benefits ends,
+    # the paydays after termination and after the continuation end, the business days before
+    # the first installment and the lump-sum due date.
+    k = len(term)
     fields = civil(term)
     year, month, _ = fields
-    continuation_end, end_fields = add_months_civil(term, sc_months[code], fields)
-    first_index = payday_count(term, frequency, anchor[code], fields)
-    installments = payday_count(continuation_end, frequency, anchor[code], end_fields) - first_index
-    first_nominal = np.where(installments > 0, payday_date(first_index, frequency, anchor[code]),
+    twice = partial(np.concatenate, axis=None)
+    ends, end_fields = add_months_civil(twice([term, term]), twice([sc_months[code], bn_months[code]]),
+                                        tuple(twice([f, f]) for f in fields))
+    continuation_end = ends[:k]
+    row_anchor = anchor[code]
+    counts = payday_count(twice([term, continuation_end]), twice([frequency, frequency]),
+                          twice([row_anchor, row_anchor]),
+                          tuple(twice([f, e[:k]]) for f, e in zip(fields, end_fields)))
+    first_index = counts[:k]
+    installments = counts[k:] - first_index
+    first_nominal = np.where(installments > 0, payday_date(first_index, frequency, row_anchor),
                              np.datetime64("NaT"))
     lump_sum_due = term + due_days[code].astype("timedelta64[D]")
+    row_calendar = calendar[code]
+    business = business_day_before(twice([first_nominal, lump_sum_due]), twice([row_calendar, row_calendar]))
     january_1 = term.astype("datetime64[Y]").astype(DAY)
     return _Calendar(
         continuation_end=continuation_end,
-        benefits_end=add_months(term, bn_months[code], fields),
+        benefits_end=ends[k:],
         first_index=first_index,
         installments=installments,
-        first_installment_date=business_day_before(first_nominal, calendar[code]),
+        first_installment_date=business[:k],
         lump_sum_due=lump_sum_due,
-        lump_sum_payment=business_day_before(lump_sum_due, calendar[code]),
+        lump_sum_payment=business[k:],
         bonus_days=(term - january_1).astype(np.int64) + 1,
         bonus_year_days=365 + leap_year(year),
         month=month,
