@@ -14,6 +14,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from . import finance, report, workbooks
+from .collection import paused_collection
 from .cases import CaseFileError, DateOrder, How, describe, load_cases
 from .results import payroll
 from .results.csv_text import write_csv
@@ -29,11 +30,12 @@ def _write_results(args, table, sheet: str, arrow=None) -> int:
     """Read, validate and compute the cases, then write one result table (calc or schedule);
     `arrow`: the same table as Arrow columns, written where the file holds text (CSV, Parquet)."""
     agreements = load_agreements(args.terms)
-    cases = load_cases(args.cases, agreements, **case_options(args))
-    payouts = compute(cases, agreements)
-    as_text = args.out is not None and Path(args.out).suffix.lower() in (".csv", ".parquet")
-    write_results((arrow if arrow is not None and as_text else table)(cases, payouts), args.out,
-                  refuse=(args.cases,), sheet=sheet)
+    with paused_collection():   # bulk work: millions of objects and no cycles among them
+        cases = load_cases(args.cases, agreements, **case_options(args))
+        payouts = compute(cases, agreements)
+        as_text = args.out is not None and Path(args.out).suffix.lower() in (".csv", ".parquet")
+        write_results((arrow if arrow is not None and as_text else table)(cases, payouts), args.out,
+                      refuse=(args.cases,), sheet=sheet)
     say_reading(cases)
     return _summary(args, payouts)
 

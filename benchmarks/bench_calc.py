@@ -2,8 +2,8 @@
 same run: what Arrow alone takes to read the same input as text and to write the same result.
 
   - calc, CSV -> CSV at 10k, 100k and 1M generated cases (and the time per case by size);
-  - calc, Parquet -> Parquet at 1M; calc, .xlsx -> CSV at 100k (openpyxl, the reader used,
-    against python-calamine when it is installed);
+  - calc, Parquet -> Parquet at 1M; calc, .xlsx -> CSV at 100k (python-calamine, the reader
+    used wherever it gives the cells openpyxl gives, against openpyxl);
   - schedule, CSV -> CSV at 100k cases (about 2M payments).
 
 Each command runs in a child process (`python -m addin.cli`, imports not timed), which reports
@@ -165,7 +165,8 @@ def run(sizes=(10_000, 100_000, 1_000_000), xlsx_rows: int = 100_000, schedule_c
                      "the fastest reader reading the sheet, Arrow writing the result table")
         calamine = readers["calamine"]
         rows.append({"name": f".xlsx readers, {xlsx_rows:,} rows", "value": readers["openpyxl"], "unit": "s",
-                     "note": f"openpyxl (used) {readers['openpyxl']:.2f} s; python-calamine "
+                     "note": f"openpyxl {readers['openpyxl']:.2f} s; python-calamine (used where it reads "
+                             "the cells alike, as here) "
                              + (f"{calamine:.2f} s" if calamine is not None else "not installed")})
 
         paths = _inputs(schedule_cases, folder, ("csv",))

@@ -22,6 +22,7 @@ from .headers import (NO_MAP, Headers, find_header, header_text, missing_columns
 from .mapping import CaseMap, How, Reading
 from .spelling import spelling_key
 from .text import is_blank, text_array
+from .workbook_cells import calamine_book
 
 MAX_FILE_BYTES = 200 * 1024 * 1024
 MAX_XLSX_UNPACKED_BYTES = 1024 * 1024 * 1024
@@ -215,32 +216,60 @@ def _choose_sheet(path: Path, book, case_map: CaseMap):
 
 
 def _read_xlsx(path: Path, case_map: CaseMap) -> SourceTable:
-    import openpyxl
     check_xlsx_archive(path)
+    book = calamine_book(path, EXCEL_MAX_ROWS)   # the fast reader, where its cells are openpyxl's
+    if book is not None:
+        try:
+            return _read_book(path, book, case_map)
+        except CaseFileError:   # the sheet's cells are openpyxl's: so is what is wrong with them
+            raise
+        except BaseException as exc:  # noqa: B036 - calamine's panics are BaseExceptions
+            if isinstance(exc, (KeyboardInterrupt, SystemExit, MemoryError)):
+                raise
+            # A cell it gives otherwise than openpyxl (NotAlike), or what calamine itself cannot
+            # read: openpyxl reads the workbook, as it always did.
+    import openpyxl
     try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many types for damaged files
         raise CaseFileError(f"{path}: not a readable .xlsx workbook: {type(exc).__name__}: "
                             f"{str(exc).splitlines()[0] if str(exc) else ''}") from None
     try:
+        return _read_book(path, book, case_map)
+    except CaseFileError:
+        raise
+    except Exception as exc:
+        raise CaseFileError(f"{path}: not a readable .xlsx workbook: {type(exc).__name__}") from None
+
+
+def _read_book(path: Path, book, case_map: CaseMap) -> SourceTable:
+    """The case sheet's rows, from an openpyxl workbook or a CalamineBook (the same reading)."""
+    try:
         sheet, found = _choose_sheet(path, book, case_map)
         header = _sheet_head(sheet)[found]
         width = len(header)
         while width and header[width - 1] in (None, ""):
             width -= 1
-        rows = sheet.iter_rows(min_row=found + 2, values_only=True)
-        data = [tuple(r[:width]) + (None,) * (width - len(r))
-                for r in itertools.islice(rows, EXCEL_MAX_ROWS - found - 1)]
-        if next(rows, None) is not None:
+        if hasattr(sheet, "data_columns"):   # calamine's: whole columns at once
+            columns = sheet.data_columns(found + 1, width)
+            too_many = bool(columns) and len(columns[0]) > EXCEL_MAX_ROWS - found - 1
+        else:
+            rows = sheet.iter_rows(min_row=found + 2, values_only=True)
+            data = [tuple(r[:width]) + (None,) * (width - len(r))
+                    for r in itertools.islice(rows, EXCEL_MAX_ROWS - found - 1)]
+            columns, too_many = None, next(rows, None) is not None
+        if too_many:
             raise CaseFileError(f"{path}, sheet {sheet.title!r}: more than {EXCEL_MAX_ROWS:,} "
                                 "rows, the most an Excel sheet holds")
-    except CaseFileError:
-        raise
-    except Exception as exc:
-        raise CaseFileError(f"{path}: not a readable .xlsx workbook: {type(exc).__name__}") from None
     finally:
         book.close()
-    frame = pd.DataFrame(data, columns=[header_text(h) for h in header[:width]], dtype=object)
+    names = [header_text(h) for h in header[:width]]
+    if columns is None:
+        frame = pd.DataFrame(data, columns=names, dtype=object)
+    else:
+        frame = pd.DataFrame(dict(enumerate(columns)), index=pd.RangeIndex(len(columns[0]) if columns else 0),
+                             dtype=object)
+        frame.columns = names
     return SourceTable(frame, np.arange(found + 2, found + 2 + len(frame)), found + 1, sheet.title)
 
 

@@ -1,0 +1,348 @@
+"""An .xlsx workbook's cells read by python-calamine (Rust; about ten times faster than
+openpyxl's read-only parser), given exactly as openpyxl gives them, or not at all.
+
+`calamine_book` answers only for a workbook whose cells both readers give alike, as the checks
+below establish from the archive's XML before calamine reads it; for any other workbook it
+answers None and the caller reads it with openpyxl. Where they differ:
+  - calamine turns error cells (#N/A) into blanks and decodes _xHHHH_ escapes in text;
+    openpyxl keeps both as text: a workbook holding either is openpyxl's;
+  - calamine holds every number as a double: a whole number beyond 2^53, or -0, could be
+    either reader's value, so a workbook holding one is openpyxl's; other whole numbers are
+    ints, as openpyxl reads an integer literal;
+  - calamine gives a date without its midnight (openpyxl: a datetime) and '' for an empty
+    cell (openpyxl: None): mapped;
+  - calamine lays a sheet out as one dense grid from A1 to its farthest cell, so a tiny file
+    naming cell XFD1048576 would take gigabytes. The cell references in the XML bound that grid
+    before calamine reads anything; a grid beyond MAX_GRID_CELLS, or a cell without a
+    reference, a prefixed element or spaced attribute it cannot bound, is openpyxl's (which
+    streams rows).
+The archive has passed check_xlsx_archive (sizes, ratios, no DTD) before any of this.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import zipfile
+from pathlib import Path
+
+import numpy as np
+
+from ..collection import paused_collection
+
+MAX_GRID_CELLS = 12_000_000   # about 1M rows x 12 columns: calamine's grid and the Python rows it hands over stay near 1 GiB
+_CHUNK = 8 << 20
+_CARRY = 64                     # bytes a chunk shares with the next, so no pattern is split
+_WHOLE_LIMIT = 2 ** 53
+
+
+class _Grid:
+    """What a part's XML says of its grid: the farthest row and column its references name,
+    how many cells and rows it has and how many references, and whether any attribute has the
+    value "e" (an error cell's type)."""
+
+    def __init__(self, dates: bool):
+        self.row = self.column = 0
+        self.references = self.tags = 0
+        self.errors = self.unbounded = False
+        self.dates = dates           # the workbook has date styles: look at the numbers too
+        self.beyond_dates = False    # a number no date holds (calamine panics on one in a date style)
+
+    def add(self, data: bytes, end: int) -> None:
+        """Read what starts before `end` in `data` (the rest is the next chunk's)."""
+        a = np.frombuffer(data + b"\0" * _CARRY, dtype=np.uint8)   # room for every look ahead
+        spaces, quotes = np.array([32, 9, 10, 13], np.uint8), np.array([34, 39], np.uint8)
+        closes = np.array([32, 9, 10, 13, ord(">"), ord("/")], np.uint8)
+        opens = np.array([ord("<"), ord(":")], np.uint8)   # <c, and <x:c
+
+        def at(character: str) -> np.ndarray:
+            found = np.flatnonzero(a == ord(character))
+            return found[(found >= 1) & (found < end)]   # byte 0 is the previous chunk's
+
+        def of(positions, allowed) -> np.ndarray:
+            return np.isin(a[positions], allowed)
+        e = at("e")
+        self.errors |= bool((of(e - 1, quotes) & of(e + 1, quotes)).any())
+        c = at("c")
+        self.tags += int((of(c - 1, opens) & of(c + 1, closes)).sum())
+        if self.dates:
+            self.beyond_dates |= _beyond_dates(a, at("v"))
+        r = at("r")
+        row = r[(a[r + 1] == ord("o")) & (a[r + 2] == ord("w"))]
+        self.tags += int((of(row - 1, opens) & of(row + 3, closes)).sum())
+        refs = r[of(r - 1, spaces) & (a[r + 1] == ord("=")) & of(r + 2, quotes)]
+        self.references += len(refs)
+        if not len(refs):
+            return
+        window = np.lib.stride_tricks.sliding_window_view(a, 12)[refs + 3]
+        letter = (window >= ord("A")) & (window <= ord("Z"))
+        letters = np.argmin(letter, axis=1)           # leading letters (a row's reference: none)
+        if (letters > 3).any() or letter.all(axis=1).any():
+            self.unbounded = True   # no column of a sheet
+            return
+        column = np.zeros(len(refs), dtype=np.int64)
+        for k in range(3):
+            column = np.where(letters > k, column * 26 + (window[:, k].astype(np.int64) - ord("A") + 1), column)
+        row = np.zeros(len(refs), dtype=np.int64)
+        for count in range(4):   # the row number follows the letters
+            rows = np.flatnonzero(letters == count)
+            if not len(rows):
+                continue
+            after = window[rows, count:count + 8]
+            is_digit = (after >= ord("0")) & (after <= ord("9"))
+            digits = np.argmin(np.concatenate([is_digit, np.zeros((len(rows), 1), bool)], axis=1), axis=1)
+            if (digits == 0).any() or (digits > 7).any():
+                self.unbounded = True   # no row number, or one past any sheet's
+                return
+            number = np.zeros(len(rows), dtype=np.int64)
+            for k in range(min(7, after.shape[1])):
+                number = np.where(digits > k, number * 10 + (after[:, k].astype(np.int64) - ord("0")), number)
+            row[rows] = number
+        self.row = max(self.row, int(row.max()))
+        self.column = max(self.column, int(column.max()))
+
+
+def _beyond_dates(a: np.ndarray, v: np.ndarray) -> bool:
+    """Whether any <v> value (at the 'v's `v`) is a number at or past _LAST_SERIAL, or in
+    exponent notation: perhaps no date, in a date style (shared-string indexes count too, which
+    only errs towards openpyxl)."""
+    v = v[(a[v - 1] == ord("<")) & (a[v + 1] == ord(">"))]
+    if not len(v):
+        return False
+    # 28 bytes: the longest text of a double, -2.2250738585072014e-308, and its </v>
+    window = np.lib.stride_tricks.sliding_window_view(a, 28)[v + 2]
+    sign = window[:, 0] == ord("-")
+    digits_of = np.where(sign[:, None], np.roll(window, -1, axis=1), window)
+    is_digit = (digits_of >= ord("0")) & (digits_of <= ord("9"))
+    digits = np.argmin(np.concatenate([is_digit, np.zeros((len(v), 1), bool)], axis=1), axis=1)
+    close = window == ord("<")
+    value_end = np.argmax(close, axis=1)   # where the value's </v> starts
+    exponent = ((window == ord("E")) | (window == ord("e"))) & (np.arange(window.shape[1]) < value_end[:, None])
+    if (digits > 7).any() or exponent.any() or not close.any(axis=1).all():
+        return True   # (no </v> within the window: a longer value than any number's)
+    seven = np.flatnonzero(digits == 7)
+    if not len(seven):
+        return False
+    value = np.zeros(len(seven), dtype=np.int64)
+    for k in range(7):
+        value = value * 10 + (digits_of[seven, k].astype(np.int64) - ord("0"))
+    return bool((value >= _LAST_SERIAL).any())
+
+
+def _read_part(part, grid: _Grid) -> bool:
+    """Read a part into `grid` chunk by chunk; False at an _xHHHH_ escape (perhaps)."""
+    tail = b""
+    while True:
+        more = part.read(_CHUNK)
+        data = tail + more
+        last = not more
+        if not last and len(data) <= 2 * _CARRY:
+            tail = data   # too little yet to hand on a carry: read more first
+            continue
+        end = len(data) if last else len(data) - _CARRY
+        if b"_x" in data:
+            return False
+        if len(data) > 4:
+            grid.add(data, end)
+        if last:
+            return True
+        tail = data[end - 1:]   # from the last byte already read, looked back at
+
+
+def _alike(archive: zipfile.ZipFile, dates: bool, max_rows: int) -> bool:
+    """Whether every XML part of the workbook reads alike in both readers, and every sheet's
+    grid is bounded and small enough for calamine."""
+    if True:
+        for info in archive.infolist():
+            if not info.filename.endswith(".xml"):
+                continue
+            grid = _Grid(dates)
+            with archive.open(info) as part:
+                if not _read_part(part, grid):
+                    return False
+            if grid.errors or grid.unbounded or grid.beyond_dates or grid.tags > grid.references:
+                return False   # a cell or row without a reference: its place is not bounded
+            if grid.row * grid.column > MAX_GRID_CELLS or grid.row > max_rows:
+                return False
+    return True
+
+
+_LAST_SERIAL = 2957003   # the last day both date systems hold (9999-12-31 in the 1904 system)
+_FIRST_DAY = dt.datetime(1900, 3, 1)   # before it, the 1900 system's phantom February 29
+
+
+def _cells(dates: bool):
+    """The function giving a calamine cell as openpyxl gives it (raising NotAlike where it
+    may not); `dates`: the workbook has date styles, whose edge values the readers give apart."""
+    def cell(value):
+        kind = type(value)
+        if kind is float:
+            if value.is_integer():
+                if abs(value) >= _WHOLE_LIMIT or (value == 0 and str(value)[0] == "-"):
+                    raise NotAlike
+                value = int(value)
+            if dates and value >= _LAST_SERIAL:   # openpyxl: a date style's error text
+                raise NotAlike
+            return value
+        if kind is str:
+            return value if value else None
+        if kind is dt.date:
+            value = dt.datetime(value.year, value.month, value.day)
+            kind = dt.datetime
+        if kind is dt.datetime:
+            if value < _FIRST_DAY:
+                raise NotAlike
+            return value
+        if kind is bool:
+            return value
+        raise NotAlike   # a time of day or a duration: the readers differ on negative serials and [s]
+    return cell
+
+
+def _calamine_date_format(code: str) -> bool:
+    """calamine's reading of a custom number format as a date (its formats.rs,
+    is_custom_date_format): the first section holds d, m, h, y or s outside quotes, escapes
+    and brackets, or AM/PM, or an elapsed [h], [m], [s]."""
+    escaped = quoted = ampm = hms = False
+    brackets, previous = 0, " "
+    for ch in code:
+        if escaped:
+            escaped = False
+        elif ch in "_\\":
+            escaped = True
+        elif quoted:
+            quoted = ch != '"'
+        elif ch == '"':
+            quoted = True
+        elif ch == ";":
+            return False
+        elif ch == "[":
+            brackets += 1
+        elif ch == "]" and brackets == 1 and hms:
+            return True
+        elif ch == "]":
+            brackets = max(brackets - 1, 0)
+        elif ch in "aA" and not ampm and brackets == 0:
+            ampm = True
+        elif ch in "pm/PM" and ampm and brackets == 0:
+            return True
+        elif ch in "dmhysDMHYS" and not ampm and brackets == 0:
+            return True
+        elif not (hms and (ch == previous or ch.isascii() and previous.isascii()
+                           and ch.lower() == previous.lower())):
+            hms = previous == "[" and ch in "mhsMHS"
+        previous = ch
+    return False
+
+
+_CALAMINE_DATE_IDS = {*range(14, 23), 45, 46, 47}
+
+
+def _date_styles(archive: zipfile.ZipFile) -> bool | None:
+    """Whether the workbook has date (or duration) styles; None where openpyxl and calamine
+    would take a style differently (one as a date, the other as a number)."""
+    try:
+        source = archive.read("xl/styles.xml")
+    except KeyError:
+        return None if any("styles" in name.lower() for name in archive.namelist()) else False
+    from openpyxl.styles.stylesheet import Stylesheet
+    from openpyxl.xml.functions import fromstring
+    from xml.etree import ElementTree
+    tree = ElementTree.fromstring(source)
+    main = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+    custom = {f.get("numFmtId"): f.get("formatCode") or "" for f in tree.iter(f"{main}numFmt")}
+    calamine = set()
+    for xfs in tree.iter(f"{main}cellXfs"):
+        for index, xf in enumerate(xfs.iter(f"{main}xf")):
+            number = xf.get("numFmtId") or "0"
+            if (_calamine_date_format(custom[number]) if number in custom
+                    else number.isdigit() and int(number) in _CALAMINE_DATE_IDS):
+                calamine.add(index)
+    sheet = Stylesheet.from_tree(fromstring(source))
+    if calamine != sheet.date_formats | sheet.timedelta_formats:
+        return None
+    return bool(calamine)
+
+
+class NotAlike(Exception):
+    """A cell calamine gives that openpyxl may give otherwise."""
+
+
+class _Sheet:
+    """A worksheet as _read_xlsx reads an openpyxl one: its title, and its rows of values."""
+
+    def __init__(self, book, name: str, cell):
+        self.title = name
+        self._book = book
+        self._cell = cell
+        self._rows = None
+
+    def _read(self) -> list[list]:
+        if self._rows is None:  # calamine reads the whole sheet: once, however often it is asked
+            with paused_collection():
+                self._rows = self._book.get_sheet_by_name(self.title).to_python(skip_empty_area=False)
+        return self._rows
+
+    def iter_rows(self, min_row: int = 1, values_only: bool = True):
+        for row in itertools.islice(self._read(), min_row - 1, None):
+            yield tuple(map(self._cell, row))
+
+    def data_columns(self, first: int, width: int) -> list[list]:
+        """The cells of the first `width` columns from row index `first` on, column by column
+        (what iter_rows gives, without a Python call per cell where a column is all text)."""
+        rows = self._read()[first:]
+        with paused_collection():
+            columns = [list(c) for c in itertools.islice(zip(*rows), width)] if rows else []
+            columns += [[None] * len(rows) for _ in range(width - len(columns))]
+            return [[v if v else None for v in c] if set(map(type, c)) <= {str} else list(map(self._cell, c))
+                    for c in columns]
+
+
+class _ChartSheet:
+    """A sheet without cells (a chart): _read_xlsx finds no header in it."""
+
+    def __init__(self, name: str):
+        self.title = name
+
+
+class CalamineBook:
+    """The workbook, read by calamine, as _read_xlsx reads an openpyxl book."""
+
+    def __init__(self, book, dates: bool):
+        self._book = book
+        self._cell = _cells(dates)
+        self._kinds = {m.name: m.typ for m in book.sheets_metadata}
+        self.sheetnames = list(book.sheet_names)
+        self._sheets = {}
+
+    def __getitem__(self, name: str):
+        if name not in self._sheets:
+            worksheet = str(self._kinds.get(name)).endswith("WorkSheet")
+            self._sheets[name] = _Sheet(self._book, name, self._cell) if worksheet else _ChartSheet(name)
+        return self._sheets[name]
+
+    def close(self) -> None:
+        self._book.close()
+
+
+def calamine_book(path: Path, max_rows: int) -> CalamineBook | None:
+    """The workbook for calamine, or None: openpyxl reads it (see the module's docstring).
+    `max_rows`: the most rows a sheet holds; a sheet naming a row past them is openpyxl's, so
+    that its rows are counted (and refused) exactly as before."""
+    try:
+        from python_calamine import CalamineWorkbook
+    except ImportError:
+        return None
+    with zipfile.ZipFile(path) as archive:
+        dates = _date_styles(archive)
+        if dates is None or not _alike(archive, dates, max_rows):
+            return None
+    try:
+        book = CalamineWorkbook.from_path(str(path))
+        kinds = {str(m.typ).rpartition(".")[2] for m in book.sheets_metadata}
+    except Exception:  # noqa: BLE001 - whatever calamine cannot open, openpyxl reads (or names why not)
+        return None
+    if not kinds <= {"WorkSheet", "ChartSheet"}:   # macro and dialog sheets: openpyxl's listing
+        book.close()
+        return None
+    return CalamineBook(book, dates)
