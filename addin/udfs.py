@@ -24,7 +24,7 @@ import xlwings as xw
 
 from .cases import CASE_COLUMNS, REQUIRED_COLUMNS, CaseFileError, from_records, prepare_frame, validate
 from .cases.columns import PAYROLL_COLUMNS
-from .results.tables import CALC_COLUMNS, calc_frame, calc_text, line_items, schedule_frame
+from .results.tables import CALC_COLUMNS, PAYDAY_RESULTS, calc_frame, calc_text, line_items, schedule_frame
 from .rules.calendar import PAY_FREQUENCIES
 from .rules.case import REASONS
 from .rules.engine import compute
@@ -219,7 +219,7 @@ def _message(error: str) -> str:
 class _Cases:
     """The cases of one call: one per cell of the argument ranges, computed in one pass."""
 
-    def __init__(self, function: str, arguments: dict, single: bool = False):
+    def __init__(self, function: str, arguments: dict, single: bool = False, paydays: bool = True):
         grids = {name: cell_rows(value) for name, value in arguments.items()}
         shape, shaped_by = (1, 1), None
         for name, grid in grids.items():
@@ -248,7 +248,7 @@ class _Cases:
                 records.append(record)
         self.shape = shape
         self.cases = from_records(records, AGREEMENTS)
-        self.payouts = compute(self.cases, AGREEMENTS)
+        self.payouts = compute(self.cases, AGREEMENTS, paydays=paydays)
         self.scalar = shape == (1, 1)
         if self.scalar and self.cases.errors[0]:
             raise SeveranceInputError("; ".join(_message(e) for e in self.cases.errors[0]))
@@ -293,7 +293,8 @@ def _calc_column(column: str | None = None):
             if all(type(v) in _SCALARS for v in arguments.values()):  # Excel recalculates these often
                 key = tuple((name, type(v), v) for name, v in arguments.items())
                 return _scalar_column(function, column or f.__name__, key)
-            return _Cases(function, arguments).column(column or f.__name__)
+            name = column or f.__name__
+            return _Cases(function, arguments, paydays=name in PAYDAY_RESULTS).column(name)
         return computed
     return define
 
@@ -304,7 +305,8 @@ _SCALARS = frozenset({str, int, float, bool, type(None), dt.date, dt.datetime})
 @lru_cache(maxsize=4096)
 def _scalar_column(function: str, column: str, key: tuple) -> object:
     """One case's calc column: a pure function of the cell values (and their types), memoized."""
-    return _Cases(function, {name: value for name, _, value in key}).column(column)
+    return _Cases(function, {name: value for name, _, value in key},
+                  paydays=column in PAYDAY_RESULTS).column(column)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -424,5 +426,6 @@ def bonus_proration(termination_date, agreement: AgreementId = None):
 @_excel_function()
 def severance_eligible(reason: Reason, consented=None):
     """TRUE if severance is due: terminated without cause, or resigned for Good Reason without having consented to the change."""
-    cases = _Cases("SEVERANCE_ELIGIBLE", {**_STAND_IN, "reason": reason, "consented": consented})
+    cases = _Cases("SEVERANCE_ELIGIBLE", {**_STAND_IN, "reason": reason, "consented": consented},
+                   paydays=False)
     return cases.results([bool(e) for e in cases.payouts.eligible])

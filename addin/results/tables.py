@@ -35,6 +35,9 @@ MONEY_RESULTS = ("salary_continuation", "prorated_bonus", "unpaid_bonus", "benef
                  "cash_total", "total_value", "installment_amount", "last_installment_amount")
 DATE_RESULTS = ("lump_sum_due_date", "continuation_end_date", "benefits_end_date",
                 "first_installment_date")
+# The calc columns made from the engine's payment calendar (PAYDAY_FIELDS): the others are
+# figures a formula can have from compute(..., paydays=False).
+PAYDAY_RESULTS = DATE_RESULTS + ("installments", "installment_amount", "last_installment_amount")
 SCHEDULE_COLUMNS = ("employee_id", "component", "clause", "nominal_date", "payment_date", "amount")
 
 

@@ -50,21 +50,28 @@ class Payouts:
     proration_num: np.ndarray            # the fraction applied: proration, or the floor
     proration_den: np.ndarray
     floor_applied: np.ndarray
-    lump_sum_due_date: np.ndarray
-    lump_sum_payment_date: np.ndarray    # due date moved to the business day before, if needed
-    continuation_end_date: np.ndarray
-    benefits_end_date: np.ndarray
-    installments: np.ndarray
-    first_installment_index: np.ndarray  # payday number of the first installment
-    first_installment_date: np.ndarray   # its payment date (business-day adjusted)
-    installment_amount: np.ndarray
-    last_installment_amount: np.ndarray
+    # The payment calendar (PAYDAY_FIELDS): None where compute was asked for the amounts alone
+    # (paydays=False: a formula whose one figure needs no date), so that reading one fails.
+    lump_sum_due_date: np.ndarray | None
+    lump_sum_payment_date: np.ndarray | None    # due date moved to the business day before, if needed
+    continuation_end_date: np.ndarray | None
+    benefits_end_date: np.ndarray | None
+    installments: np.ndarray | None
+    first_installment_index: np.ndarray | None  # payday number of the first installment
+    first_installment_date: np.ndarray | None   # its payment date (business-day adjusted)
+    installment_amount: np.ndarray | None
+    last_installment_amount: np.ndarray | None
     frequency: np.ndarray                # pay frequency code per row
     anchor: np.ndarray                   # weekly/biweekly anchor per row
     calendar: np.ndarray                 # holiday calendar per row
 
     def __len__(self) -> int:
         return len(self.status)
+
+
+PAYDAY_FIELDS = ("lump_sum_due_date", "lump_sum_payment_date", "continuation_end_date",
+                 "benefits_end_date", "installments", "first_installment_index",
+                 "first_installment_date", "installment_amount", "last_installment_amount")
 
 
 class _Parameters(NamedTuple):
@@ -128,27 +135,34 @@ _DAYS = int((np.datetime64("2200-01-01", "D") - _EPOCH).astype(np.int64))
 @dataclass(frozen=True)
 class _Calendar:
     """Everything that depends only on (termination date, agreement, pay frequency), computed
-    once per distinct combination: a table of a million cases holds a few thousand of them."""
-    continuation_end: np.ndarray
-    benefits_end: np.ndarray
-    first_index: np.ndarray
-    installments: np.ndarray
-    first_installment_date: np.ndarray
-    lump_sum_due: np.ndarray
-    lump_sum_payment: np.ndarray
+    once per distinct combination: a table of a million cases holds a few thousand of them.
+    The payment calendar (continuation_end .. lump_sum_payment) is None where not asked for."""
     bonus_days: np.ndarray
     bonus_year_days: np.ndarray
     month: np.ndarray
+    continuation_end: np.ndarray | None = None
+    benefits_end: np.ndarray | None = None
+    first_index: np.ndarray | None = None
+    installments: np.ndarray | None = None
+    first_installment_date: np.ndarray | None = None
+    lump_sum_due: np.ndarray | None = None
+    lump_sum_payment: np.ndarray | None = None
 
 
-def _calendar(term, code, frequency, sc_months, bn_months, due_days, anchor, calendar) -> _Calendar:
+def _calendar(term, code, frequency, sc_months, bn_months, due_days, anchor, calendar,
+              paydays: bool) -> _Calendar:
+    k = len(term)
+    fields = civil(term)
+    year, month, _ = fields
+    january_1 = term.astype("datetime64[Y]").astype(DAY)
+    proration = {"bonus_days": (term - january_1).astype(np.int64) + 1,
+                 "bonus_year_days": 365 + leap_year(year), "month": month}
+    if not paydays:
+        return _Calendar(**proration)
     # Each calendar function runs once on two dates per key (numpy's cost is per call, which
     # a formula's one case would otherwise pay twice): the continuation and benefits ends,
     # the paydays after termination and after the continuation end, the business days before
     # the first installment and the lump-sum due date.
-    k = len(term)
-    fields = civil(term)
-    year, month, _ = fields
     twice = partial(np.concatenate, axis=None)
     ends, end_fields = add_months_civil(twice([term, term]), twice([sc_months[code], bn_months[code]]),
                                         tuple(twice([f, f]) for f in fields))
@@ -164,8 +178,8 @@ def _calendar(term, code, frequency, sc_months, bn_months, due_days, anchor, cal
     lump_sum_due = term + due_days[code].astype("timedelta64[D]")
     row_calendar = calendar[code]
     business = business_day_before(twice([first_nominal, lump_sum_due]), twice([row_calendar, row_calendar]))
-    january_1 = term.astype("datetime64[Y]").astype(DAY)
     return _Calendar(
+        **proration,
         continuation_end=continuation_end,
         benefits_end=ends[k:],
         first_index=first_index,
@@ -173,16 +187,14 @@ def _calendar(term, code, frequency, sc_months, bn_months, due_days, anchor, cal
         first_installment_date=business[:k],
         lump_sum_due=lump_sum_due,
         lump_sum_payment=business[k:],
-        bonus_days=(term - january_1).astype(np.int64) + 1,
-        bonus_year_days=365 + leap_year(year),
-        month=month,
     )
 
 
-def compute(cases: CaseTable, agreements: Mapping[str, Agreement]) -> Payouts:
+def compute(cases: CaseTable, agreements: Mapping[str, Agreement], *, paydays: bool = True) -> Payouts:
+    """Every clause of every case. `paydays=False`: the amounts alone, without the payment
+    calendar (PAYDAY_FIELDS are None), for a formula whose one figure needs no date."""
     n = len(cases)
     valid = cases.valid
-    nat = np.datetime64("NaT")
     # Rejected rows compute on a harmless stand-in date; their results are masked below.
     term = np.where(valid, cases.termination_date, np.datetime64("2000-01-03"))
 
@@ -198,7 +210,7 @@ def compute(cases: CaseTable, agreements: Mapping[str, Agreement]) -> Payouts:
     d_frequency = distinct % 4
     d_code = (distinct // 4) % n_codes
     d_term = (distinct // (4 * n_codes)).astype("timedelta64[D]") + _EPOCH
-    cal = _calendar(d_term, d_code, d_frequency, sc_months, bn_months, due_days, anchor, calendar)
+    cal = _calendar(d_term, d_code, d_frequency, sc_months, bn_months, due_days, anchor, calendar, paydays)
     spread = partial(np.take, indices=where)  # a value per distinct date key -> one per row
 
     reason = cases.termination_reason
@@ -209,8 +221,6 @@ def compute(cases: CaseTable, agreements: Mapping[str, Agreement]) -> Payouts:
     # (i) salary continuation: base_salary x months / 12, in equal installments on the paydays
     # in (termination_date, termination_date + months].
     salary_continuation = np.where(eligible, mul_div_round(cases.base_salary, sc_months[code], 12), zero)
-    installments = np.where(eligible, spread(cal.installments), zero)
-    installment_amount, last_installment_amount = installment_amounts(salary_continuation, installments)
 
     # (ii) prorated bonus = basis x max(days elapsed / days in year, floor). Basis: the bonus
     # declared, or the amount received where that is larger.
@@ -239,7 +249,6 @@ def compute(cases: CaseTable, agreements: Mapping[str, Agreement]) -> Payouts:
     why[valid & good_reason & cases.consented_to_change] = GOOD_REASON_CONSENTED
 
     row_minimum = minimum[code]
-    paid_date = partial(_paid_date, eligible, where)
     return Payouts(
         status=status, reason_code=why, eligible=eligible, minimum_base_salary=row_minimum,
         warning_flags=_warning_flags(cases, valid, row_minimum, spread(cal.month)),
@@ -248,13 +257,25 @@ def compute(cases: CaseTable, agreements: Mapping[str, Agreement]) -> Payouts:
         cash_total=cash_total, total_value=total_value, bonus_basis=bonus_basis,
         bonus_days=bonus_days, bonus_year_days=bonus_year_days,
         proration_num=proration_num, proration_den=proration_den, floor_applied=floor_applied,
+        **(_payday_fields(cal, eligible, where, salary_continuation) if paydays else dict.fromkeys(PAYDAY_FIELDS)),
+        frequency=frequency, anchor=anchor[code], calendar=calendar[code],
+    )
+
+
+def _payday_fields(cal: _Calendar, eligible, where, salary_continuation) -> dict[str, np.ndarray]:
+    """The payment calendar of every row (PAYDAY_FIELDS), from each distinct date key's."""
+    spread = partial(np.take, indices=where)
+    paid_date = partial(_paid_date, eligible, where)
+    # (i) is paid in equal installments on the paydays in (termination_date, termination_date + months].
+    installments = np.where(eligible, spread(cal.installments), 0)
+    installment_amount, last_installment_amount = installment_amounts(salary_continuation, installments)
+    return dict(
         lump_sum_due_date=paid_date(cal.lump_sum_due), lump_sum_payment_date=paid_date(cal.lump_sum_payment),
         continuation_end_date=paid_date(cal.continuation_end),
         benefits_end_date=paid_date(cal.benefits_end),
         installments=installments, first_installment_index=spread(cal.first_index),
-        first_installment_date=np.where(installments > 0, spread(cal.first_installment_date), nat),
+        first_installment_date=np.where(installments > 0, spread(cal.first_installment_date), np.datetime64("NaT")),
         installment_amount=installment_amount, last_installment_amount=last_installment_amount,
-        frequency=frequency, anchor=anchor[code], calendar=calendar[code],
     )
 
 
