@@ -83,6 +83,9 @@ def calc_text(cases: CaseTable, payouts: Payouts, name: str) -> pa.Array:
     """One `severance calc` column as Arrow, as a CSV or Parquet file holds it: source_row as
     integers, every other column as text ('' where a rejected row has no figure)."""
     valid = cases.valid
+    if name in PAYDAY_RESULTS and getattr(payouts, name) is None:
+        raise ValueError(f"{name}: these payouts were computed without the payment calendar "
+                         "(compute(..., paydays=False))")
     if name == "source_row":
         return pa.array(cases.source_row, type=pa.int64())
     if name in ("employee_id", "employee_name"):

@@ -3,6 +3,7 @@
 calendar's own definitions, computed here day by day with datetime."""
 
 import calendar as month_calendar
+import dataclasses
 import datetime as dt
 from functools import lru_cache
 
@@ -181,3 +182,49 @@ def test_business_day_before_keeps_nat():
     assert np.isnat(business_day_before(np.array(["NaT"], dtype=DAY), "US")).all()
     many = np.concatenate([d] * (FEW_DATES // len(d) + 1))
     assert np.isnat(business_day_before(many, "US")).tolist() == np.isnat(many).tolist()
+
+
+# --- the amounts alone (compute(..., paydays=False), what a formula of one figure asks for) ---
+
+_REASONS = ("without_cause", "good_reason", "for_cause", "resignation", "bogus")
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(
+    st.dates(dt.date(1950, 1, 1), dt.date(2149, 12, 31)), st.sampled_from(_REASONS),
+    st.integers(-5, 10 ** 11), st.one_of(st.none(), st.integers(0, 10 ** 10)), st.integers(0, 10 ** 10),
+    st.integers(0, 10 ** 7), st.sampled_from(["", "weekly", "biweekly", "semimonthly", "monthly"]),
+    st.sampled_from(["", "true", "false"])), min_size=1, max_size=80))
+def test_the_amounts_alone_are_the_amounts_of_the_whole_computation(rows):
+    from addin.cases import from_records
+    from addin.rules.engine import PAYDAY_FIELDS, compute
+    from addin.rules.terms import load_agreements
+    agreements = load_agreements()
+    records = [dict(employee_id=f"E{k}", termination_date=d.isoformat(), termination_reason=r,
+                    base_salary=f"{b / 100:.2f}", prior_year_bonus_declared="" if dec is None else f"{dec / 100:.2f}",
+                    prior_year_bonus_paid=f"{p / 100:.2f}", monthly_benefits_cost=f"{m / 100:.2f}",
+                    pay_frequency=f, consented_to_change=c)
+               for k, (d, r, b, dec, p, m, f, c) in enumerate(rows)]
+    cases = from_records(records, agreements)
+    whole, alone = compute(cases, agreements), compute(cases, agreements, paydays=False)
+    for field in dataclasses.fields(whole):
+        if field.name in PAYDAY_FIELDS:
+            assert getattr(alone, field.name) is None
+        else:
+            assert np.array_equal(getattr(whole, field.name), getattr(alone, field.name)), field.name
+
+
+def test_a_payday_column_of_the_amounts_alone_is_refused():
+    import pytest
+    from addin.cases import from_records
+    from addin.results.tables import PAYDAY_RESULTS, calc_text
+    from addin.rules.engine import compute
+    from addin.rules.terms import load_agreements
+    agreements = load_agreements()
+    cases = from_records([dict(employee_id="E1", termination_date="2024-07-01", termination_reason="without_cause",
+                               base_salary="240000.00")], agreements)
+    alone = compute(cases, agreements, paydays=False)
+    assert calc_text(cases, alone, "cash_total").to_pylist() == ["240000.00"]
+    for name in PAYDAY_RESULTS:
+        with pytest.raises(ValueError, match="without the payment calendar"):
+            calc_text(cases, alone, name)
