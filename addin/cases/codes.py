@@ -35,7 +35,6 @@ def read_codes(text: pa.Array, column: str, codes: Sequence[str], case_map: Case
     """Each cell as its code ('' stays ''; a cell that is no code stays as written, with a
     message); and every spelling or map entry applied, with its rows. Work is per distinct cell."""
     values, uniques = distinct_cells(text)
-    counts = np.bincount(values, minlength=len(uniques)) if len(values) else np.zeros(0, dtype=np.int64)
     by_key, exact, position = _keys(tuple(codes))
     mapped = case_map.values.get(column, {})
     resolved = np.empty(len(uniques), dtype=object)
@@ -47,12 +46,15 @@ def read_codes(text: pa.Array, column: str, codes: Sequence[str], case_map: Case
             resolved[j] = value
         elif key in mapped:
             resolved[j] = mapped[key][1]
-            applied.append(Applied(column, value, resolved[j], int(counts[j]), How.MAP))
+            applied.append(Applied(column, value, resolved[j], j, How.MAP))
         elif key in by_key:
             resolved[j] = by_key[key]
-            applied.append(Applied(column, value, resolved[j], int(counts[j]), How.SPELLING))
+            applied.append(Applied(column, value, resolved[j], j, How.SPELLING))
         else:
             resolved[j], unknown[j] = value, True
+    if applied:  # how many cells each applied entry read (its distinct cell's count, in place of j)
+        counts = np.bincount(values, minlength=len(uniques))
+        applied = [a._replace(rows=int(counts[a.rows])) for a in applied]
     index = np.array([-1 if unknown[j] else position.get(r, -1) for j, r in enumerate(resolved)],
                      dtype=np.int64)
     if errors is not None and unknown.any():

@@ -181,11 +181,39 @@ def _real_days(year: np.ndarray, month: np.ndarray, day: np.ndarray) -> np.ndarr
     return np.where(real, days, np.datetime64("NaT"))
 
 
+_ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")   # ISO_RE, of a cell of ten characters
+
+
+def _few_days(cells: list[str], column: str, errors: Problems) -> np.ndarray | None:
+    """parse_dates of a formula's few cells when each is blank or a YYYY-MM-DD day (else None:
+    parse_dates reads them), by the same readings and with the same messages."""
+    if not all(c == "" or len(c) == 10 and _ISO_DAY.fullmatch(c) for c in cells):
+        return None
+    days = iter(_few_iso_days([c for c in cells if c]))
+    out = []
+    for k, c in enumerate(cells):
+        day = next(days) if c else None
+        if not c:
+            errors[k].append((column, "required, but blank"))
+        elif day is None or isinstance(day, np.datetime64) and np.isnat(day):
+            errors[k].append((column, f"{c!r} is not a real calendar date"))
+            day = None
+        elif not FIRST_YEAR <= (day.year if isinstance(day, dt.date) else 0) <= LAST_YEAR:
+            errors[k].append((column, f"{c!r} is outside {FIRST_YEAR}-{LAST_YEAR}"))
+            day = None
+        out.append(day)
+    return np.array(out, dtype=DAY)
+
+
 def parse_dates(text: pa.Array, column: str, order: DateOrder | None, rows: np.ndarray,
                 errors: Problems, notes: Problems) -> tuple[np.ndarray, tuple[Applied, ...]]:
     """The days of a date column (NaT where not read), with a message for every cell not read
     and a note for every time of day dropped; and the slash-date order applied, if any."""
     n = len(text)
+    if n <= FEW_CELLS:
+        few = _few_days(text.to_pylist(), column, errors)
+        if few is not None:
+            return few, ()
     out = np.full(n, np.datetime64("NaT"), dtype=DAY)
     iso = matches(text, ISO_RE)
     time = np.full(n, "", dtype=object)

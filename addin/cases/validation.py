@@ -88,43 +88,51 @@ def _cents_by_form(cleaned: pa.Array) -> tuple[np.ndarray, np.ndarray]:
 def parse_money(text: pa.Array, column: str, errors: Problems, notes: Problems,
                 required: bool) -> tuple[np.ndarray, np.ndarray]:
     """(cents, present) of a money column; records a message for every bad cell."""
-    cells = None
     if len(text) <= FEW_CELLS:  # a formula's case: every cell read by to_decimal, as odd cells are,
         # giving the same cents and messages
-        cells = text.to_pylist()
-        blank = np.array([c.replace(",", "").replace("$", "").strip() == "" for c in cells], dtype=bool)
-        cents, simple = np.zeros(len(cells), dtype=np.int64), np.zeros(len(cells), dtype=bool)
-    else:
-        cleaned = text
-        for mark in (",", "$"):
-            if mask(pc.match_substring(cleaned, mark)).any():
-                cleaned = pc.replace_substring(cleaned, mark, "")
-        cleaned = pc.utf8_trim_whitespace(cleaned)
-        blank = is_blank(cleaned)
-        cents, simple = _simple_cents(cleaned)
-    for k in true_rows(~simple & ~blank):
-        original = cell(text, k) if cells is None else cells[k]
-        try:
-            d = to_decimal(original)
-        except ValueError as exc:
-            errors[k].append((column, f"{exc}; write an amount such as 240000.00"))
-            continue
-        if abs(d) * 100 > MAX_CENTS:
-            errors[k].append((column, f"{original[:40]!r} is beyond the largest amount accepted "
-                                      f"({format_cents(MAX_CENTS)})"))
-            continue
-        cents[k] = decimal_to_cents(d)
-        if d != Decimal(int(cents[k])) / 100:
-            notes[k].append((column, f"{original} rounded to {format_cents(cents[k])}"))
+        cents, present = [], []
+        for k, original in enumerate(text.to_pylist()):
+            present.append(original.replace(",", "").replace("$", "").strip() != "")
+            cents.append(_odd_cents(original, column, k, errors, notes) if present[-1] else 0)
+            if required and not present[-1]:
+                errors[k].append((column, "required, but blank"))
+        return np.array(cents, dtype=np.int64), np.array(present, dtype=bool)
+    cleaned = text
+    for mark in (",", "$"):
+        if mask(pc.match_substring(cleaned, mark)).any():
+            cleaned = pc.replace_substring(cleaned, mark, "")
+    cleaned = pc.utf8_trim_whitespace(cleaned)
+    blank = is_blank(cleaned)
+    cents, simple = _simple_cents(cleaned)
+    for k in np.flatnonzero(~simple & ~blank):
+        cents[k] = _odd_cents(cell(text, k), column, k, errors, notes)
     too_big = np.abs(cents) > MAX_CENTS
-    for k in true_rows(too_big & simple):
+    for k in np.flatnonzero(too_big & simple):
         errors[k].append((column, f"{cell(text, k)[:40]!r} is beyond the largest amount accepted "
                                   f"({format_cents(MAX_CENTS)})"))
         cents[k] = 0  # unusable, as an amount to_decimal could not read
     if required:
-        for k in true_rows(blank):
+        for k in np.flatnonzero(blank):
             errors[k].append((column, "required, but blank"))
     return cents, ~blank
+
+
+def _odd_cents(original: str, column: str, k: int, errors: Problems, notes: Problems) -> int:
+    """The cents of a cell that is no plain amount, read by to_decimal (0, with a message, where
+    it is no amount or beyond the largest accepted; a note where it was rounded to the cent)."""
+    try:
+        d = to_decimal(original)
+    except ValueError as exc:
+        errors[k].append((column, f"{exc}; write an amount such as 240000.00"))
+        return 0
+    if abs(d) * 100 > MAX_CENTS:
+        errors[k].append((column, f"{original[:40]!r} is beyond the largest amount accepted "
+                                  f"({format_cents(MAX_CENTS)})"))
+        return 0
+    cents = decimal_to_cents(d)
+    if d != Decimal(int(cents)) / 100:
+        notes[k].append((column, f"{original} rounded to {format_cents(cents)}"))
+    return cents
 
 
 # ---------------------------------------------------------------------------------------------
@@ -182,6 +190,8 @@ def _check_values(ids_blank: np.ndarray, checks: Sequence[ValueCheck], values: M
 
 def _duplicated(ids: pa.Array) -> np.ndarray:
     """Where a row's id (not blank) is also another row's."""
+    if len(ids) <= 1:
+        return np.zeros(len(ids), dtype=bool)
     if len(ids) <= FEW_CELLS:  # a formula's few cases, counted in Python
         cells = ids.to_pylist()
         count = Counter(cells)

@@ -127,3 +127,33 @@ def test_true_rows_every_length():
     for n in range(41):
         for mask in (np.zeros(n, dtype=bool), np.ones(n, dtype=bool), np.arange(n) % 3 == 1):
             assert [int(k) for k in true_rows(mask)] == np.flatnonzero(mask).tolist(), (n, mask)
+
+
+@st.composite
+def _day_cells(draw):
+    """What _few_days reads itself: blanks and YYYY-MM-DD cells of any digits."""
+    if draw(st.integers(0, 5)) == 0:
+        return ""
+    year, month, day = draw(YEARS), draw(st.integers(0, 13)), draw(st.integers(0, 32))
+    return f"{year:04d}-{month:02d}-{day:02d}"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_day_cells(), min_size=1, max_size=FEW_CELLS))
+@example(["0000-02-30", "0000-02-29", "2024-02-30", "1949-12-31", "2150-01-01", ""])
+def test_a_formulas_days_are_read_as_a_files(cells):
+    """parse_dates of a few blank or YYYY-MM-DD cells (_few_days) gives the days and messages
+    the whole-column reading gives the same cells (padded past FEW_CELLS with a time of day,
+    which _few_days never takes)."""
+    from collections import defaultdict
+    from addin.cases.dates import parse_dates
+    few_errors, few_notes = defaultdict(list), defaultdict(list)
+    few, _ = parse_dates(pa.array(cells), "termination_date", None, np.arange(1, len(cells) + 1),
+                         few_errors, few_notes)
+    padded = cells + ["2024-01-01 10:00"] * (FEW_CELLS + 1)
+    long_errors, long_notes = defaultdict(list), defaultdict(list)
+    long, _ = parse_dates(pa.array(padded), "termination_date", None, np.arange(1, len(padded) + 1),
+                          long_errors, long_notes)
+    assert np.array_equal(few.view("i8"), long[:len(cells)].view("i8"))
+    assert {k: v for k, v in few_errors.items() if v} == {k: v for k, v in long_errors.items() if v and k < len(cells)}
+    assert not any(few_notes.values())
