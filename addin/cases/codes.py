@@ -39,22 +39,21 @@ def read_codes(text: pa.Array, column: str, codes: Sequence[str], case_map: Case
     mapped = case_map.values.get(column, {})
     resolved = np.empty(len(uniques), dtype=object)
     unknown = np.zeros(len(uniques), dtype=bool)
-    applied = []
+    applying = []   # (distinct cell, how) of each spelling or map entry applied
     for j, value in enumerate(uniques):
         key = spelling_key(value)
         if value == "" or value in exact and key not in mapped:
             resolved[j] = value
         elif key in mapped:
             resolved[j] = mapped[key][1]
-            applied.append(Applied(column, value, resolved[j], j, How.MAP))
+            applying.append((j, How.MAP))
         elif key in by_key:
             resolved[j] = by_key[key]
-            applied.append(Applied(column, value, resolved[j], j, How.SPELLING))
+            applying.append((j, How.SPELLING))
         else:
             resolved[j], unknown[j] = value, True
-    if applied:  # how many cells each applied entry read (its distinct cell's count, in place of j)
-        counts = np.bincount(values, minlength=len(uniques))
-        applied = [a._replace(rows=int(counts[a.rows])) for a in applied]
+    counts = np.bincount(values, minlength=len(uniques)) if applying else None   # cells each read
+    applied = [Applied(column, uniques[j], resolved[j], int(counts[j]), how) for j, how in applying]
     index = np.array([-1 if unknown[j] else position.get(r, -1) for j, r in enumerate(resolved)],
                      dtype=np.int64)
     if errors is not None and unknown.any():

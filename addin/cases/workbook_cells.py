@@ -2,20 +2,23 @@
 openpyxl's read-only parser), given exactly as openpyxl gives them, or not at all.
 
 `calamine_book` answers only for a workbook whose cells both readers give alike, as the checks
-below establish from the archive's XML before calamine reads it; for any other workbook it
-answers None and the caller reads it with openpyxl. Where they differ:
+below establish from the archive's XML before calamine reads anything; for any other workbook
+it answers None and the caller reads it with openpyxl, as before. Where the readers differ:
   - calamine turns error cells (#N/A) into blanks and decodes _xHHHH_ escapes in text;
     openpyxl keeps both as text: a workbook holding either is openpyxl's;
-  - calamine holds every number as a double: a whole number beyond 2^53, or -0, could be
-    either reader's value, so a workbook holding one is openpyxl's; other whole numbers are
-    ints, as openpyxl reads an integer literal;
-  - calamine gives a date without its midnight (openpyxl: a datetime) and '' for an empty
-    cell (openpyxl: None): mapped;
-  - calamine lays a sheet out as one dense grid from A1 to its farthest cell, so a tiny file
-    naming cell XFD1048576 would take gigabytes. The cell references in the XML bound that grid
-    before calamine reads anything; a grid beyond MAX_GRID_CELLS, or a cell without a
-    reference, a prefixed element or spaced attribute it cannot bound, is openpyxl's (which
-    streams rows).
+  - the readers decide which number formats are dates by different rules: a workbook with a
+    style they class apart is openpyxl's (`_date_styles`, with a port of calamine's rule);
+  - in a workbook with date styles, a number no date holds (past 9999-12-31, or in exponent
+    notation) makes calamine panic where openpyxl gives an error text: openpyxl's;
+  - calamine lays a sheet out as one dense grid from A1 to its farthest cell, so a 5 KB file
+    naming XFD1048576 would ask for 549 GB and abort the process. Every cell and row reference
+    bounds the grid first (`_Grid`); a grid beyond MAX_GRID_CELLS or a row past the sheet's last,
+    or a cell or row without a reference it can read, is openpyxl's (which streams rows).
+Then, cell by cell (`_cells`): calamine holds every number as a double, so a whole number past
+2^53 or -0 (which could be either reader's) sends the workbook to openpyxl, as do a time of
+day, a duration and a date before 1900-03-01 (the readers take negative serials and the 1900
+system's phantom leap day apart); other whole numbers are ints, as openpyxl reads an integer
+literal; a date is a datetime at midnight and an empty cell None, as openpyxl gives them.
 The archive has passed check_xlsx_archive (sizes, ratios, no DTD) before any of this.
 """
 
@@ -30,9 +33,11 @@ import numpy as np
 
 from ..collection import paused_collection
 
-MAX_GRID_CELLS = 12_000_000   # about 1M rows x 12 columns: calamine's grid and the Python rows it hands over stay near 1 GiB
+# About a million rows of 12 columns: calamine's grid and the Python rows it hands over stay
+# near 1 GiB.
+MAX_GRID_CELLS = 12_000_000
 _CHUNK = 8 << 20
-_CARRY = 64                     # bytes a chunk shares with the next, so no pattern is split
+_CARRY = 64     # bytes a chunk shares with the next, so that no pattern looked at is split
 _WHOLE_LIMIT = 2 ** 53
 
 
@@ -82,7 +87,8 @@ class _Grid:
             return
         column = np.zeros(len(refs), dtype=np.int64)
         for k in range(3):
-            column = np.where(letters > k, column * 26 + (window[:, k].astype(np.int64) - ord("A") + 1), column)
+            letter_value = window[:, k].astype(np.int64) - ord("A") + 1
+            column = np.where(letters > k, column * 26 + letter_value, column)
         row = np.zeros(len(refs), dtype=np.int64)
         for count in range(4):   # the row number follows the letters
             rows = np.flatnonzero(letters == count)
@@ -117,7 +123,8 @@ def _beyond_dates(a: np.ndarray, v: np.ndarray) -> bool:
     digits = np.argmin(np.concatenate([is_digit, np.zeros((len(v), 1), bool)], axis=1), axis=1)
     close = window == ord("<")
     value_end = np.argmax(close, axis=1)   # where the value's </v> starts
-    exponent = ((window == ord("E")) | (window == ord("e"))) & (np.arange(window.shape[1]) < value_end[:, None])
+    inside = np.arange(window.shape[1]) < value_end[:, None]
+    exponent = ((window == ord("E")) | (window == ord("e"))) & inside
     if (digits > 7).any() or exponent.any() or not close.any(axis=1).all():
         return True   # (no </v> within the window: a longer value than any number's)
     seven = np.flatnonzero(digits == 7)
@@ -152,18 +159,18 @@ def _read_part(part, grid: _Grid) -> bool:
 def _alike(archive: zipfile.ZipFile, dates: bool, max_rows: int) -> bool:
     """Whether every XML part of the workbook reads alike in both readers, and every sheet's
     grid is bounded and small enough for calamine."""
-    if True:
-        for info in archive.infolist():
-            if not info.filename.endswith(".xml"):
-                continue
-            grid = _Grid(dates)
-            with archive.open(info) as part:
-                if not _read_part(part, grid):
-                    return False
-            if grid.errors or grid.unbounded or grid.beyond_dates or grid.tags > grid.references:
-                return False   # a cell or row without a reference: its place is not bounded
-            if grid.row * grid.column > MAX_GRID_CELLS or grid.row > max_rows:
+    for info in archive.infolist():
+        if not info.filename.endswith(".xml"):
+            continue
+        grid = _Grid(dates)
+        with archive.open(info) as part:
+            if not _read_part(part, grid):
                 return False
+        # (more cells and rows than references: one whose place is not bounded)
+        if grid.errors or grid.unbounded or grid.beyond_dates or grid.tags > grid.references:
+            return False
+        if grid.row * grid.column > MAX_GRID_CELLS or grid.row > max_rows:
+            return False
     return True
 
 

@@ -257,7 +257,8 @@ def compute(cases: CaseTable, agreements: Mapping[str, Agreement], *, paydays: b
         cash_total=cash_total, total_value=total_value, bonus_basis=bonus_basis,
         bonus_days=bonus_days, bonus_year_days=bonus_year_days,
         proration_num=proration_num, proration_den=proration_den, floor_applied=floor_applied,
-        **(_payday_fields(cal, eligible, where, salary_continuation) if paydays else dict.fromkeys(PAYDAY_FIELDS)),
+        **(_payday_fields(cal, eligible, where, salary_continuation) if paydays
+           else dict.fromkeys(PAYDAY_FIELDS)),
         frequency=frequency, anchor=anchor[code], calendar=calendar[code],
     )
 
@@ -274,7 +275,8 @@ def _payday_fields(cal: _Calendar, eligible, where, salary_continuation) -> dict
         continuation_end_date=paid_date(cal.continuation_end),
         benefits_end_date=paid_date(cal.benefits_end),
         installments=installments, first_installment_index=spread(cal.first_index),
-        first_installment_date=np.where(installments > 0, spread(cal.first_installment_date), np.datetime64("NaT")),
+        first_installment_date=np.where(installments > 0, spread(cal.first_installment_date),
+                                        np.datetime64("NaT")),
         installment_amount=installment_amount, last_installment_amount=last_installment_amount,
     )
 
