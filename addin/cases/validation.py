@@ -4,9 +4,7 @@ every problem of a row collected; a row with a problem is rejected, all other ro
 
 from __future__ import annotations
 
-import sys
 from collections import Counter, defaultdict
-from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 from typing import Mapping, NamedTuple, Sequence
@@ -18,11 +16,12 @@ import pyarrow.compute as pc
 
 from ..rules.calendar import FREQUENCY_CODES, PAY_FREQUENCIES
 from ..rules.case import REASONS, CaseTable
-from ..rules.money import MAX_CENTS, decimal_to_cents, format_cents, to_decimal
+from ..rules.money import format_cents
 from ..rules.terms import DEFAULT_AGREEMENT_ID, Agreement
 from .codes import Coded, read_codes, read_flags
 from .columns import CASE_COLUMNS, MONEY_COLUMNS
 from .dates import parse_dates
+from .money_cells import parse_money
 from .headers import NO_MAP
 from .mapping import CaseMap, DateOrder, Reading, check_agreements, load_map
 from .columns import PAYROLL_COLUMNS
@@ -30,109 +29,11 @@ from .payroll_columns import check_payroll_columns
 from .reading import name_columns, read_cases
 from .errors import Problems
 from .spelling import spelling_keys
-from .text import FEW_CELLS, TEXT, cell, cells_text, contains, is_blank, mask, matches, text_array, true_rows
+from .text import FEW_CELLS, TEXT, cell, cells_text, contains, is_blank, mask, text_array, true_rows
 
 DUPLICATE_ROWS_LISTED = 10  # rows named in a duplicate-id message
 # A row without an id holding one of these words is a totals row an export added, not a case.
 TOTAL_WORDS = ("total", "totals", "grandtotal", "subtotal", "sum")
-
-
-# ---------------------------------------------------------------------------------------------
-# Cell parsing (whole columns with Arrow's kernels; slow paths only for unusual cells)
-
-_MONEY_RE = r"^(?P<whole>-?\d{1,15})(?:\.(?P<cents>\d{0,2}))?$"
-_TWO_PLACES_RE = r"^-?\d{1,15}\.\d{2}$"   # 240000.00: exactly a decimal(17, 2)
-LITTLE_ENDIAN = sys.byteorder == "little"
-
-
-def _two_place_cents(cells: pa.Array) -> np.ndarray:
-    """int64 cents of cells that each match _TWO_PLACES_RE, by Arrow's exact decimal cast: the
-    low 64 bits of a decimal128 are its unscaled value (here, cents) when it fits int64."""
-    decimals = pc.cast(cells, pa.decimal128(17, 2))
-    words = np.frombuffer(decimals.buffers()[1], dtype="<i8")
-    return words[2 * decimals.offset: 2 * (decimals.offset + len(decimals)): 2].copy()
-
-
-def _simple_cents(cleaned: pa.Array) -> tuple[np.ndarray, np.ndarray]:
-    """(cents, simple) of plain amounts: digits, an optional minus, at most two decimals."""
-    if LITTLE_ENDIAN and cleaned.null_count == 0:
-        try:  # the usual column: every cell an amount with at most two decimals (or blank)
-            return _two_place_cents(pc.if_else(pc.equal(cleaned, ""), "0", cleaned)), ~is_blank(cleaned)
-        except (pa.ArrowInvalid, pa.ArrowNotImplementedError):  # some cell is not: find which
-            return _cents_by_form(cleaned)
-    return _cents_by_form(cleaned)
-
-
-def _cents_by_form(cleaned: pa.Array) -> tuple[np.ndarray, np.ndarray]:
-    """_simple_cents cell by cell: two-place amounts cast, other plain amounts by their parts."""
-    cents = np.zeros(len(cleaned), dtype=np.int64)
-    two = matches(cleaned, _TWO_PLACES_RE[1:-1]) if LITTLE_ENDIAN else np.zeros(len(cleaned), bool)
-    if two.any():
-        cents[two] = _two_place_cents(cleaned if two.all() else cleaned.filter(pa.array(two)))
-    if two.all():
-        return cents, two
-    rest = np.flatnonzero(~two)
-    parts = pc.extract_regex(cleaned.take(pa.array(rest)), _MONEY_RE)
-    simple_rest = mask(parts.is_valid())
-    if simple_rest.any():
-        plain = parts.filter(pa.array(simple_rest))
-        whole = pc.cast(plain.field("whole"), pa.int64()).to_numpy(zero_copy_only=False)
-        frac = pc.cast(pc.utf8_rpad(plain.field("cents"), 2, "0"), pa.int64()).to_numpy(zero_copy_only=False)
-        neg = mask(pc.starts_with(plain.field("whole"), "-"))
-        cents[rest[simple_rest]] = np.abs(whole) * 100 * np.where(neg, -1, 1) + np.where(neg, -frac, frac)
-    simple = two.copy()
-    simple[rest[simple_rest]] = True
-    return cents, simple
-
-
-def parse_money(text: pa.Array, column: str, errors: Problems, notes: Problems,
-                required: bool) -> tuple[np.ndarray, np.ndarray]:
-    """(cents, present) of a money column; records a message for every bad cell."""
-    if len(text) <= FEW_CELLS:  # a formula's case: every cell read by to_decimal, as odd cells are,
-        # giving the same cents and messages
-        cents, present = [], []
-        for k, original in enumerate(text.to_pylist()):
-            present.append(original.replace(",", "").replace("$", "").strip() != "")
-            cents.append(_odd_cents(original, column, k, errors, notes) if present[-1] else 0)
-            if required and not present[-1]:
-                errors[k].append((column, "required, but blank"))
-        return np.array(cents, dtype=np.int64), np.array(present, dtype=bool)
-    cleaned = text
-    for mark in (",", "$"):
-        if mask(pc.match_substring(cleaned, mark)).any():
-            cleaned = pc.replace_substring(cleaned, mark, "")
-    cleaned = pc.utf8_trim_whitespace(cleaned)
-    blank = is_blank(cleaned)
-    cents, simple = _simple_cents(cleaned)
-    for k in np.flatnonzero(~simple & ~blank):
-        cents[k] = _odd_cents(cell(text, k), column, k, errors, notes)
-    too_big = np.abs(cents) > MAX_CENTS
-    for k in np.flatnonzero(too_big & simple):
-        errors[k].append((column, f"{cell(text, k)[:40]!r} is beyond the largest amount accepted "
-                                  f"({format_cents(MAX_CENTS)})"))
-        cents[k] = 0  # unusable, as an amount to_decimal could not read
-    if required:
-        for k in np.flatnonzero(blank):
-            errors[k].append((column, "required, but blank"))
-    return cents, ~blank
-
-
-def _odd_cents(original: str, column: str, k: int, errors: Problems, notes: Problems) -> int:
-    """The cents of a cell that is no plain amount, read by to_decimal (0, with a message, where
-    it is no amount or beyond the largest accepted; a note where it was rounded to the cent)."""
-    try:
-        d = to_decimal(original)
-    except ValueError as exc:
-        errors[k].append((column, f"{exc}; write an amount such as 240000.00"))
-        return 0
-    if abs(d) * 100 > MAX_CENTS:
-        errors[k].append((column, f"{original[:40]!r} is beyond the largest amount accepted "
-                                  f"({format_cents(MAX_CENTS)})"))
-        return 0
-    cents = decimal_to_cents(d)
-    if d != Decimal(int(cents)) / 100:
-        notes[k].append((column, f"{original} rounded to {format_cents(cents)}"))
-    return cents
 
 
 # ---------------------------------------------------------------------------------------------

@@ -6,7 +6,7 @@ from collections import defaultdict
 import pyarrow as pa
 from hypothesis import given, settings, strategies as st
 
-from addin.cases.validation import FEW_CELLS, parse_money
+from addin.cases.money_cells import FEW_CELLS, parse_money
 
 ODD = ["240000.00", "240,000", "$1,234.5", " 12 ", "-5", "0", "", " ", "$", ",", "1e5", "(300.00)",
        "12.345", "12.355", "abc", "nan", "inf", "999999999999999.99", "1000000000.00",

@@ -6,7 +6,7 @@ from hypothesis import example, given, settings, strategies as st
 
 from addin.cases.dates import ISO_RE
 from addin.cases.text import FEW_CELLS, matches
-from addin.cases.validation import _TWO_PLACES_RE
+from addin.cases.money_cells import _TWO_PLACES_RE
 
 PATTERNS = (ISO_RE, _TWO_PLACES_RE[1:-1])
 CHARACTERS = "0123456789-:. TtZz+aApPmM\t\n\v\f\r\u00a0\u0663/"
