@@ -27,6 +27,8 @@ from .text import FEW_CELLS, cell, is_blank, mask, matches, series, true_rows
 
 _TIME = r"(?:[ T]+(\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:\s*[AaPp]\.?[Mm]\.?)?)\s*(?:Z|[+-]\d{2}:?\d{2})?)?"
 ISO_RE = r"\d{4}-\d{2}-\d{2}" + _TIME
+NOT_A_DAY = "is not a real calendar date"
+OUTSIDE_YEARS = f"is outside {FIRST_YEAR}-{LAST_YEAR}"
 YMD_RE = r"(\d{4})[/.\-](\d{1,2})[/.\-](\d{1,2})" + _TIME
 SLASH_RE = r"(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})" + _TIME
 SHORT_YEAR_RE = r"\d{1,2}[/.\-]\d{1,2}[/.\-]\d{2}" + _TIME
@@ -97,7 +99,7 @@ def _slash_order(a, b, year, order: DateOrder | None, rows, values) -> tuple[np.
             for k in np.flatnonzero(fits_m & ~same):
                 problem[k] = (f"is {pd.Timestamp(mdy[k]):%B %-d} month-first or "
                               f"{pd.Timestamp(dmy[k]):%B %-d} day-first; {DECLARE}")
-            problem[~fits_m] = "is not a real calendar date"
+            problem[~fits_m] = NOT_A_DAY
             return days, problem, ""
     days = mdy if order is DateOrder.MDY else dmy
     shape = "MM/DD/YYYY" if order is DateOrder.MDY else "DD/MM/YYYY"
@@ -116,7 +118,7 @@ def _distinct(values: pd.Series, first_rows: np.ndarray, order: DateOrder | None
     hit = ymd[0].notna().to_numpy()
     if hit.any():
         days[hit] = _calendar(ymd[0][hit], ymd[1][hit], ymd[2][hit])
-        problem[hit] = np.where(np.isnat(days[hit]), "is not a real calendar date", "")
+        problem[hit] = np.where(np.isnat(days[hit]), NOT_A_DAY, "")
         time[hit] = _nonzero_time(ymd[3][hit]).to_numpy(dtype=object)
     slash = values.str.extract(f"^{SLASH_RE}$")
     hit_s = slash[0].notna().to_numpy()
@@ -196,10 +198,10 @@ def _few_days(cells: list[str], column: str, errors: Problems) -> np.ndarray | N
         if not c:
             errors[k].append((column, "required, but blank"))
         elif day is None or isinstance(day, np.datetime64) and np.isnat(day):
-            errors[k].append((column, f"{c!r} is not a real calendar date"))
+            errors[k].append((column, f"{c!r} {NOT_A_DAY}"))
             day = None
         elif not FIRST_YEAR <= (day.year if isinstance(day, dt.date) else 0) <= LAST_YEAR:
-            errors[k].append((column, f"{c!r} is outside {FIRST_YEAR}-{LAST_YEAR}"))
+            errors[k].append((column, f"{c!r} {OUTSIDE_YEARS}"))
             day = None
         out.append(day)
     return np.array(out, dtype=DAY)
@@ -232,7 +234,7 @@ def parse_dates(text: pa.Array, column: str, order: DateOrder | None, rows: np.n
             at = longer.str.slice(11).str.extract(r"^[ T]*(\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)")[0]
             time[at_iso[timed]] = _nonzero_time(at).str.slice(0, 5).to_numpy(dtype=object)
         for k in true_rows(iso & np.isnat(out)):
-            errors[k].append((column, f"{cell(text, k)[:10]!r} is not a real calendar date"))
+            errors[k].append((column, f"{cell(text, k)[:10]!r} {NOT_A_DAY}"))
     blank = is_blank(text)
     for k in true_rows(blank):
         errors[k].append((column, "required, but blank"))
@@ -256,7 +258,7 @@ def parse_dates(text: pa.Array, column: str, order: DateOrder | None, rows: np.n
                                How.DATE_ORDER),)
     years = out.astype("datetime64[Y]").astype(np.int64) + 1970
     for k in true_rows(~np.isnat(out) & ((years < FIRST_YEAR) | (years > LAST_YEAR))):
-        errors[k].append((column, f"{cell(text, k)[:40]!r} is outside {FIRST_YEAR}-{LAST_YEAR}"))
+        errors[k].append((column, f"{cell(text, k)[:40]!r} {OUTSIDE_YEARS}"))
         out[k] = np.datetime64("NaT")
     for k in true_rows((time != "") & ~np.isnat(out)):
         notes[k].append((column, f"{cell(text, k)[:40]!r} has a time of day ({time[k]}); read as "
