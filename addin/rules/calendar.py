@@ -82,14 +82,14 @@ def month_end(months: np.ndarray) -> np.ndarray:
     return from_civil(year, month, days_in_month(year, month))
 
 
-def add_months(d: np.ndarray, months: np.ndarray, fields=None) -> np.ndarray:
-    """d plus a whole number of months; a day past the new month's end becomes its last day
-    (`fields`: civil(d), where the caller has it)."""
-    return add_months_civil(d, months, fields)[0]
+def add_months(d: np.ndarray, months: np.ndarray) -> np.ndarray:
+    """d plus a whole number of months; a day past the new month's end becomes its last day."""
+    return add_months_civil(d, months)[0]
 
 
 def add_months_civil(d: np.ndarray, months: np.ndarray, fields=None) -> tuple[np.ndarray, tuple]:
-    """add_months, with the civil fields of the dates it gives."""
+    """add_months, with the civil fields of the dates it gives (`fields`: civil(d), where the
+    caller has it)."""
     year, month, day = civil(d) if fields is None else fields
     target = (year - 1970) * 12 + month - 1 + months
     y = np.floor_divide(target, 12) + 1970
@@ -133,14 +133,9 @@ def payday_date(index: np.ndarray, frequency: np.ndarray, anchor: np.ndarray) ->
 
 
 @lru_cache(maxsize=64)
-def _holidays(calendar: str, first_year: int, last_year: int) -> np.ndarray:
-    return np.array(holiday_dates(calendar, first_year, last_year), dtype=DAY)
-
-
-@lru_cache(maxsize=64)
 def _business_days(calendar: str, first_year: int, last_year: int) -> np.busdaycalendar:
     """Monday to Friday less the calendar's holidays over the years, as numpy reads them."""
-    return np.busdaycalendar(holidays=_holidays(calendar, first_year, last_year))
+    return np.busdaycalendar(holidays=np.array(holiday_dates(calendar, first_year, last_year), dtype=DAY))
 
 
 def business_day_before(d: np.ndarray, calendar: np.ndarray | str) -> np.ndarray:
