@@ -8,6 +8,7 @@ import io
 import itertools
 import stat
 import zipfile
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import NamedTuple
 
@@ -154,7 +155,9 @@ def _read_csv_pandas(path: Path, text: str, sep: str, above: int, header: list[s
     return frame
 
 
-def check_xlsx_archive(path: Path) -> None:
+def check_xlsx_archive(path: Path, test_parts: bool = True) -> None:
+    """Refuse a workbook whose archive no reader should open: a zip bomb, a DTD, and (with
+    `test_parts`) a part whose data fail their checksum (see test_xlsx_parts)."""
     try:
         with zipfile.ZipFile(path) as archive:
             total = 0
@@ -176,11 +179,23 @@ def check_xlsx_archive(path: Path) -> None:
                     if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
                         raise CaseFileError(f"{path}: part {info.filename!r} declares XML entities "
                                             "(a DTD), which workbooks never use; refusing it")
-            bad = archive.testzip() if path.stat().st_size < 20 * 2**20 else None
-            if bad:
-                raise CaseFileError(f"{path}: damaged workbook (part {bad!r} is corrupt)")
     except zipfile.BadZipFile:
         raise CaseFileError(f"{path}: not a valid .xlsx workbook (damaged or not a zip archive)") from None
+    if test_parts:
+        test_xlsx_parts(path)
+
+
+def test_xlsx_parts(path: Path) -> None:
+    """Refuse a workbook (under 20 MiB) with a part whose data fail their checksum."""
+    if path.stat().st_size >= 20 * 2**20:
+        return
+    try:
+        with zipfile.ZipFile(path) as archive:
+            bad = archive.testzip()
+    except zipfile.BadZipFile:
+        raise CaseFileError(f"{path}: not a valid .xlsx workbook (damaged or not a zip archive)") from None
+    if bad:
+        raise CaseFileError(f"{path}: damaged workbook (part {bad!r} is corrupt)")
 
 
 def _sheet_head(sheet) -> list[tuple]:
@@ -216,8 +231,18 @@ def _choose_sheet(path: Path, book, case_map: CaseMap):
 
 
 def _read_xlsx(path: Path, case_map: CaseMap) -> SourceTable:
-    check_xlsx_archive(path)
-    book = calamine_book(path, EXCEL_MAX_ROWS)   # the fast reader, where its cells are openpyxl's
+    check_xlsx_archive(path, test_parts=False)
+    # The parts are tested, then calamine opens the workbook, on another thread while this one
+    # checks the sheets' XML for calamine (zlib and calamine let both run at once).
+    with ThreadPoolExecutor(1) as pool:
+        tested = pool.submit(test_xlsx_parts, path)
+        book = calamine_book(path, EXCEL_MAX_ROWS, pool)   # the fast reader, where its cells are openpyxl's
+        try:
+            tested.result()
+        except BaseException:
+            if book is not None:
+                book.close()
+            raise
     if book is not None:
         try:
             return _read_book(path, book, case_map)

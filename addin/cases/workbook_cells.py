@@ -27,6 +27,8 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import zipfile
+import zlib
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -36,9 +38,20 @@ from ..collection import paused_collection
 # About a million rows of 12 columns: calamine's grid and the Python rows it hands over stay
 # near 1 GiB.
 MAX_GRID_CELLS = 12_000_000
-_CHUNK = 8 << 20
+_CHUNK = 1 << 19   # half a MiB: a chunk's passes stay in the processor's caches
 _CARRY = 64     # bytes a chunk shares with the next, so that no pattern looked at is split
 _WHOLE_LIMIT = 2 ** 53
+
+
+def _bytes(characters: str) -> np.ndarray:
+    """A table of the 256 byte values: True at these characters."""
+    table = np.zeros(256, dtype=bool)
+    table[[ord(c) for c in characters]] = True
+    return table
+
+
+_SPACES, _QUOTES = _bytes(" \t\n\r"), _bytes("\"'")
+_CLOSES, _OPENS = _bytes(" \t\n\r>/"), _bytes("<:")   # after a tag's name; before it (<c, and <x:c)
 
 
 class _Grid:
@@ -56,26 +69,29 @@ class _Grid:
     def add(self, data: bytes, end: int) -> None:
         """Read what starts before `end` in `data` (the rest is the next chunk's)."""
         a = np.frombuffer(data + b"\0" * _CARRY, dtype=np.uint8)   # room for every look ahead
-        spaces, quotes = np.array([32, 9, 10, 13], np.uint8), np.array([34, 39], np.uint8)
-        closes = np.array([32, 9, 10, 13, ord(">"), ord("/")], np.uint8)
-        opens = np.array([ord("<"), ord(":")], np.uint8)   # <c, and <x:c
 
         def at(character: str) -> np.ndarray:
-            found = np.flatnonzero(a == ord(character))
+            return within(np.flatnonzero(a == ord(character)))
+
+        def within(found: np.ndarray) -> np.ndarray:
             return found[(found >= 1) & (found < end)]   # byte 0 is the previous chunk's
 
         def of(positions, allowed) -> np.ndarray:
-            return np.isin(a[positions], allowed)
-        e = at("e")
-        self.errors |= bool((of(e - 1, quotes) & of(e + 1, quotes)).any())
-        c = at("c")
-        self.tags += int((of(c - 1, opens) & of(c + 1, closes)).sum())
+            return allowed[a[positions]]
         if self.dates:
-            self.beyond_dates |= _beyond_dates(a, at("v"))
+            exponents = np.flatnonzero((a | 0x20) == ord("e"))   # e and E, wherever they are
+            self.beyond_dates |= _beyond_dates(a, end, exponents)
+            e = within(exponents)
+            e = e[a[e] == ord("e")]
+        else:
+            e = at("e")
+        self.errors |= bool((of(e - 1, _QUOTES) & of(e + 1, _QUOTES)).any())
+        c = at("c")
+        self.tags += int((of(c - 1, _OPENS) & of(c + 1, _CLOSES)).sum())
         r = at("r")
         row = r[(a[r + 1] == ord("o")) & (a[r + 2] == ord("w"))]
-        self.tags += int((of(row - 1, opens) & of(row + 3, closes)).sum())
-        refs = r[of(r - 1, spaces) & (a[r + 1] == ord("=")) & of(r + 2, quotes)]
+        self.tags += int((of(row - 1, _OPENS) & of(row + 3, _CLOSES)).sum())
+        refs = r[of(r - 1, _SPACES) & (a[r + 1] == ord("=")) & of(r + 2, _QUOTES)]
         self.references += len(refs)
         if not len(refs):
             return
@@ -108,32 +124,35 @@ class _Grid:
         self.column = max(self.column, int(column.max()))
 
 
-def _beyond_dates(a: np.ndarray, v: np.ndarray) -> bool:
-    """Whether any <v> value (at the 'v's `v`) is a number at or past _LAST_SERIAL, or in
-    exponent notation: perhaps no date, in a date style (shared-string indexes count too, which
-    only errs towards openpyxl)."""
-    v = v[(a[v - 1] == ord("<")) & (a[v + 1] == ord(">"))]
+def _beyond_dates(a: np.ndarray, end: int, exponents: np.ndarray) -> bool:
+    """Whether any <v> value starting before `end` is a number at or past _LAST_SERIAL, or in
+    exponent notation (`exponents`: where a holds e or E), or longer than any number's text:
+    perhaps no date, in a date style (shared-string indexes count too, and text in a <v> is
+    taken for a number where that could be one, which only errs towards openpyxl)."""
+    opens = np.flatnonzero(a == ord("<"))
+    v = opens[(a[opens + 1] == ord("v")) & (a[opens + 2] == ord(">")) & (opens + 1 < end)]
     if not len(v):
         return False
-    # 28 bytes: the longest text of a double, -2.2250738585072014e-308, and its </v>
-    window = np.lib.stride_tricks.sliding_window_view(a, 28)[v + 2]
-    sign = window[:, 0] == ord("-")
-    digits_of = np.where(sign[:, None], np.roll(window, -1, axis=1), window)
-    is_digit = (digits_of >= ord("0")) & (digits_of <= ord("9"))
-    digits = np.argmin(np.concatenate([is_digit, np.zeros((len(v), 1), bool)], axis=1), axis=1)
-    close = window == ord("<")
-    value_end = np.argmax(close, axis=1)   # where the value's </v> starts
-    inside = np.arange(window.shape[1]) < value_end[:, None]
-    exponent = ((window == ord("E")) | (window == ord("e"))) & inside
-    if (digits > 7).any() or exponent.any() or not close.any(axis=1).all():
-        return True   # (no </v> within the window: a longer value than any number's)
-    seven = np.flatnonzero(digits == 7)
+    start = v + 3                                  # a value runs from after <v> to the next <
+    value_end = np.append(opens, len(a))[np.searchsorted(opens, start)]
+    # 27 bytes: the longest text of a double, -2.2250738585072014e-308
+    if (value_end - start > 27).any():
+        return True
+    if (np.searchsorted(exponents, value_end) > np.searchsorted(exponents, start)).any():
+        return True
+    digits_from = start + (a[start] == ord("-"))
+    dots = np.flatnonzero(a == ord("."))
+    whole_end = np.minimum(np.append(dots, len(a))[np.searchsorted(dots, digits_from)], value_end)
+    whole = whole_end - digits_from                # the length of the whole part
+    if (whole > 7).any():
+        return True
+    seven = digits_from[whole == 7]
     if not len(seven):
         return False
-    value = np.zeros(len(seven), dtype=np.int64)
-    for k in range(7):
-        value = value * 10 + (digits_of[seven, k].astype(np.int64) - ord("0"))
-    return bool((value >= _LAST_SERIAL).any())
+    figures = a[seven[:, None] + np.arange(7)].astype(np.int64) - ord("0")
+    if ((figures < 0) | (figures > 9)).any():
+        return True
+    return bool((figures @ 10 ** np.arange(6, -1, -1) >= _LAST_SERIAL).any())
 
 
 def _read_part(part, grid: _Grid) -> bool:
@@ -332,24 +351,45 @@ class CalamineBook:
         self._book.close()
 
 
-def calamine_book(path: Path, max_rows: int) -> CalamineBook | None:
+def calamine_book(path: Path, max_rows: int, pool: ThreadPoolExecutor | None = None) -> CalamineBook | None:
     """The workbook for calamine, or None: openpyxl reads it (see the module's docstring).
     `max_rows`: the most rows a sheet holds; a sheet naming a row past them is openpyxl's, so
-    that its rows are counted (and refused) exactly as before."""
+    that its rows are counted (and refused) exactly as before. Calamine opens the workbook (its
+    shared strings and styles, no sheet yet) on the `pool`'s thread while the sheets' XML is
+    checked here: nothing it reads then is laid out as a grid."""
     try:
         from python_calamine import CalamineWorkbook
     except ImportError:
         return None
-    with zipfile.ZipFile(path) as archive:
-        dates = _date_styles(archive)
-        if dates is None or not _alike(archive, dates, max_rows):
-            return None
+    if pool is None:
+        with ThreadPoolExecutor(1) as own:
+            return calamine_book(path, max_rows, own)
+    opening = pool.submit(_open, CalamineWorkbook, path)
     try:
-        book = CalamineWorkbook.from_path(str(path))
-        kinds = {str(m.typ).rpartition(".")[2] for m in book.sheets_metadata}
-    except Exception:  # noqa: BLE001 - whatever calamine cannot open, openpyxl reads (or names why not)
+        with zipfile.ZipFile(path) as archive:
+            dates = _date_styles(archive)
+            alike = dates is not None and _alike(archive, dates, max_rows)
+    except (zipfile.BadZipFile, zlib.error, EOFError):
+        alike = False   # a damaged part: openpyxl names what is wrong with it
+    finally:
+        opened = opening.result()   # (closed below where the checks found against it)
+    if opened is None:
         return None
-    if not kinds <= {"WorkSheet", "ChartSheet"}:   # macro and dialog sheets: openpyxl's listing
+    book, kinds = opened
+    if not alike or not kinds <= {"WorkSheet", "ChartSheet"}:   # macro and dialog sheets: openpyxl's listing
         book.close()
         return None
     return CalamineBook(book, dates)
+
+
+def _open(workbook, path: Path):
+    """calamine's workbook and its sheets' kinds, or None where it cannot open it (openpyxl
+    reads it, or names why not)."""
+    try:
+        book = workbook.from_path(str(path))
+        kinds = {str(m.typ).rpartition(".")[2] for m in book.sheets_metadata}
+    except BaseException as exc:  # noqa: B036 - calamine's panics are BaseExceptions
+        if isinstance(exc, (KeyboardInterrupt, SystemExit, MemoryError)):
+            raise
+        return None
+    return book, kinds

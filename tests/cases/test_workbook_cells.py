@@ -116,6 +116,29 @@ def _rewrite(path: Path, part: str, data: bytes) -> None:
             archive.writestr(name, content)
 
 
+def test_a_part_failing_its_checksum_is_named_while_calamine_is_kept_from_it(tmp_path, monkeypatch):
+    """The parts' checksums are tested on another thread while this one checks the sheet's XML
+    for calamine: a damaged part is still named, and neither reader's cells are used."""
+    rows = [_case(k, "2024-01-05", 100000 + k) for k in range(400)] + [_case(400, "2024-01-05", 240000)]
+    path = _book(tmp_path / "damaged.xlsx", [HEADER, *rows])   # past the 4 KB its head is read for a DTD
+    with zipfile.ZipFile(path) as archive:
+        parts = {i.filename: archive.read(i.filename) for i in archive.infolist()}
+    with zipfile.ZipFile(path, "w") as archive:   # stored, so that a byte can change in place
+        for name, content in parts.items():
+            archive.writestr(name, content, zipfile.ZIP_STORED)
+    data = bytearray(path.read_bytes())
+    at = data.index(b"240000")
+    data[at] = ord("9")   # the sheet's bytes change; its checksum does not
+    path.write_bytes(bytes(data))
+    read = []
+    monkeypatch.setattr(workbook_cells.CalamineBook, "__init__",
+                        lambda self, *given: read.append("calamine") or None)
+    with pytest.raises(reading.CaseFileError,
+                       match=r"damaged workbook \(part 'xl/worksheets/sheet1.xml' is corrupt\)"):
+        reading.read_cases(path, NO_MAP)
+    assert read in ([], ["calamine"])   # (opened perhaps, never read: the book is closed)
+
+
 @pytest.mark.parametrize("far", ["XFD1048576", "ZZ900000", "A9999999"])
 def test_a_far_cell_is_never_laid_out_by_calamine(tmp_path, far):
     """calamine lays a sheet out densely to its farthest cell (A1 and XFD1048576: 549 GB, and

@@ -15,3 +15,19 @@ def test_civil_fields_alike_for_a_few_dates_and_for_many():
     for field, whole in enumerate(many):
         assert np.array_equal(np.concatenate([c[field] for c in chunks]), whole)
     assert [int(v[0]) for v in calendar.civil(np.array(["2024-02-29"], dtype="datetime64[D]"))] == [2024, 2, 29]
+
+
+def test_the_calendars_known_are_the_holidays_package_s_own():
+    """A calendar code is checked against one country's subdivisions, not by importing every
+    country: the same answer as holidays.list_supported_countries() for each of them."""
+    import holidays
+    import pytest
+
+    supported = holidays.list_supported_countries()
+    for country, subdivisions in supported.items():
+        assert calendar._subdivisions(country) == frozenset(subdivisions), country
+    assert calendar._subdivisions("XX") is None
+    assert len(calendar.holiday_dates("US-NY", 2024, 2024)) > len(calendar.holiday_dates("US", 2024, 2024))
+    for unknown in ("XX", "US-ZZ", "us"):
+        with pytest.raises(ValueError, match="is not a known holiday calendar"):
+            calendar.holiday_dates(unknown, 2024, 2024)
