@@ -14,6 +14,7 @@ from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from .arrow_csv import read_text_table, record_lines
 from .columns import CARRIED_PREFIX, HEADER_SEARCH_ROWS, REQUIRED_COLUMNS
@@ -292,8 +293,9 @@ def _read_book(path: Path, book, case_map: CaseMap) -> SourceTable:
     if columns is None:
         frame = pd.DataFrame(data, columns=names, dtype=object)
     else:
-        frame = pd.DataFrame(dict(enumerate(columns)), index=pd.RangeIndex(len(columns[0]) if columns else 0),
-                             dtype=object)
+        index = pd.RangeIndex(len(columns[0]) if columns else 0)
+        frame = pd.DataFrame({k: c.to_pandas() if isinstance(c, pa.Array) else pd.Series(c, index=index, dtype=object)
+                              for k, c in enumerate(columns)}, index=index)
         frame.columns = names
     return SourceTable(frame, np.arange(found + 2, found + 2 + len(frame)), found + 1, sheet.title)
 
