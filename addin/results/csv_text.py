@@ -5,6 +5,7 @@ addin.results.output.neutralize does."""
 
 from __future__ import annotations
 
+import itertools
 from typing import BinaryIO, Callable, Iterable
 
 import numpy as np
@@ -13,6 +14,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pcsv
 
+from ..ahead import ahead
 from .output import FORMULA_PREFIXES, neutralize
 
 TEXT = pa.string()
@@ -177,15 +179,19 @@ def write_csv(frame: pd.DataFrame | pa.Table | Iterable[pa.Table], out: BinaryIO
             part = frame.iloc[start:start + ROWS_PER_PART]
             out.write(_part_csv([column_text(part[c]) for c in part.columns], lambda: part))
         return
-    tables = [frame] if isinstance(frame, pa.Table) else frame
-    header = False
-    for table in tables:
-        if not header:
-            if table.num_columns < 2:
-                out.write(_pandas_csv(pa.concat_tables([table, *tables]).to_pandas(), header=True))
-                return
-            out.write(_header_line(table.column_names))
-            header = True
-        for start in range(0, table.num_rows, ROWS_PER_PART):
-            part = table.slice(start, ROWS_PER_PART)
-            out.write(_part_csv([_arrow_text(c) for c in part.columns], part.to_pandas))
+    tables = iter([frame] if isinstance(frame, pa.Table) else frame)
+    first = next(tables, None)
+    if first is None:
+        return
+    if first.num_columns < 2:
+        out.write(_pandas_csv(pa.concat_tables([first, *tables]).to_pandas(), header=True))
+        return
+    out.write(_header_line(first.column_names))
+    parts = (table.slice(start, ROWS_PER_PART) for table in itertools.chain([first], tables)
+             for start in range(0, table.num_rows, ROWS_PER_PART))
+    for text in ahead(_table_csv, parts):   # a part's CSV made while the one before is written
+        out.write(text)
+
+
+def _table_csv(part: pa.Table) -> bytes:
+    return _part_csv([_arrow_text(c) for c in part.columns], part.to_pandas)

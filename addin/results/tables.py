@@ -17,6 +17,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from ..ahead import ahead
 from ..rules.case import CaseTable, rows_of
 from ..rules.engine import NO_SEVERANCE, PAID, REJECTED, Payouts
 from ..rules.money import cents_text, cents_to_decimal
@@ -123,10 +124,12 @@ def calc_table(cases: CaseTable, payouts: Payouts) -> pa.Table:
 
 def calc_parts(cases: CaseTable, payouts: Payouts, rows: int = ROWS_PER_PART) -> Iterator[pa.Table]:
     """The `severance calc` table in parts of `rows` rows (at least one part, maybe empty): the
-    text of one part is in memory at a time, not the whole table's."""
-    for start in range(0, max(len(cases), 1), rows):
-        part = slice(start, start + rows)
-        yield calc_table(rows_of(cases, part), rows_of(payouts, part))
+    text of a few parts is in memory at a time, not the whole table's; the parts after the one
+    taken are made meanwhile, on other threads (see addin.ahead)."""
+    def part(start: int) -> pa.Table:
+        rows_taken = slice(start, start + rows)
+        return calc_table(rows_of(cases, rows_taken), rows_of(payouts, rows_taken))
+    yield from ahead(part, range(0, max(len(cases), 1), rows))
 
 
 def calc_column(cases: CaseTable, payouts: Payouts, name: str) -> pd.Series | np.ndarray:

@@ -1,0 +1,53 @@
+"""Parts worked on ahead, on other threads: in order, a bounded number at once, and no work
+left running once the taker stops."""
+
+import threading
+import time
+
+import pytest
+
+from addin.ahead import ahead
+
+
+def test_results_come_in_order_whatever_order_they_finish_in():
+    def slow_first(k):
+        time.sleep(0.02 if k % 3 == 0 else 0)
+        return k * k
+    assert list(ahead(slow_first, range(20))) == [k * k for k in range(20)]
+
+
+def test_at_most_workers_plus_one_results_are_held():
+    started, taken = [], []
+    lock = threading.Lock()
+
+    def work(k):
+        with lock:
+            started.append(k)
+        return k
+    for k in ahead(work, range(30), workers=2):
+        time.sleep(0.002)   # the workers may run ahead while this result is used
+        with lock:
+            assert len(started) <= k + 3   # this one, and at most two after it
+        taken.append(k)
+    assert taken == list(range(30))
+
+
+def test_a_failure_reaches_the_taker_and_stops_the_rest():
+    done = []
+
+    def work(k):
+        if k == 3:
+            raise ValueError("part 3")
+        done.append(k)
+        return k
+    with pytest.raises(ValueError, match="part 3"):
+        list(ahead(work, range(100)))
+    assert max(done) < 3 + 3   # nothing submitted past the failing part and two after it
+
+
+def test_a_taker_stopping_early_leaves_no_work_running():
+    done = []
+    results = ahead(lambda k: done.append(k) or k, range(1000))
+    assert next(results) == 0
+    results.close()
+    assert len(done) <= 3
