@@ -19,7 +19,7 @@ from .cases import CaseFileError, DateOrder, How, describe, load_cases
 from .results import payroll
 from .results.csv_text import write_csv
 from .results.output import OutputError, atomic_path, write_table
-from .results.tables import calc_frame, calc_parts, schedule_frame
+from .results.tables import calc_frame, calc_parts, schedule_frame, schedule_parts
 from .rules.engine import compute
 from .rules.terms import TermsError, load_agreements
 
@@ -66,7 +66,9 @@ def _calc(args) -> int:
 
 
 def _schedule(args) -> int:
-    return _write_results(args, payroll.schedule_table(_payroll_options(args), schedule_frame), "Schedule")
+    options = _payroll_options(args)
+    return _write_results(args, payroll.schedule_table(options, schedule_frame), "Schedule",
+                          arrow=None if options.any() else schedule_parts)
 
 
 # Payroll (issue 13): the withholding estimate and the Section 409A review, as options of

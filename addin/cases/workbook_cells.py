@@ -322,8 +322,15 @@ class _Sheet:
         with paused_collection():
             columns = list(itertools.islice(zip(*rows), width)) if rows else []
             columns += [(None,) * len(rows) for _ in range(width - len(columns))]
-            return [pa.array(c, type=pa.string()) if set(map(type, c)) <= {str} else list(map(self._cell, c))
-                    for c in columns]
+            return [self._column(c) for c in columns]
+
+    def _column(self, cells: tuple) -> list | pa.Array:
+        try:
+            text = pa.array(cells, type=pa.string())
+        except (pa.ArrowTypeError, pa.ArrowInvalid):   # a number, a date, a truth value
+            return list(map(self._cell, cells))
+        # (None pads a short row; calamine gives '' for an empty cell)
+        return list(map(self._cell, cells)) if text.null_count else text
 
 
 class _ChartSheet:

@@ -53,11 +53,14 @@ def _holding(text: pa.Array, characters: str) -> dict[str, bool]:
     return {c: c.encode() in part for c in characters}
 
 
+_RISKY_FIRST = np.zeros(256, dtype=bool)   # by a cell's first byte: may it be a formula's?
+_RISKY_FIRST[list("".join(FORMULA_PREFIXES).encode())] = True
+
+
 def _guarded(text: pa.Array) -> pa.Array:
     data, offsets = _cells(text)
     filled = offsets[:-1][offsets[1:] > offsets[:-1]]
-    first = data[filled]
-    if not np.isin(first, np.frombuffer("".join(FORMULA_PREFIXES).encode(), dtype=np.uint8)).any():
+    if not _RISKY_FIRST[data[filled]].any():
         return text
     risky = pc.match_substring_regex(text, RISKY)
     marked = pc.binary_join_element_wise(pa.scalar("'", text.type), text, pa.scalar("", text.type))
@@ -145,7 +148,8 @@ def _arrow_text(column: pa.Array | pa.ChunkedArray) -> pa.Array:
         column = column.combine_chunks() if column.num_chunks != 1 else column.chunk(0)
     if pa.types.is_integer(column.type):
         return pc.cast(column, TEXT)
-    return _guarded(column.cast(TEXT).fill_null(""))
+    column = column if column.type == TEXT else column.cast(TEXT)
+    return _guarded(column.fill_null("") if column.null_count else column)
 
 
 def _part_csv(columns: list[pa.Array], rows: Callable[[], pd.DataFrame]) -> bytes:

@@ -21,7 +21,7 @@ from ..ahead import ahead
 from ..rules.case import CaseTable, rows_of
 from ..rules.engine import NO_SEVERANCE, PAID, REJECTED, Payouts
 from ..rules.money import cents_text, cents_to_decimal
-from ..rules.payments import payments
+from ..rules.payments import COMPONENT_CLAUSES, COMPONENTS, payments
 from .csv_text import ROWS_PER_PART
 from .words import reason_words, warning_words
 
@@ -167,6 +167,28 @@ def schedule_frame(cases: CaseTable, payouts: Payouts) -> pd.DataFrame:
         "payment_date": _column(_iso_days(p["payment_date"])),
         "amount": _column(cents_text(p["amount"])),
     }, columns=list(SCHEDULE_COLUMNS))
+
+
+def schedule_parts(cases: CaseTable, payouts: Payouts, rows: int = ROWS_PER_PART) -> Iterator[pa.Table]:
+    """schedule_frame as Arrow text columns, in parts of `rows` payments (at least one part,
+    maybe empty), each made on another thread ahead of the one taken (see calc_parts)."""
+    p = payments(payouts)
+    ids = cases.employee_id_text
+    components = pa.array(COMPONENTS, pa.string())
+    clauses = pa.array([COMPONENT_CLAUSES[c] for c in COMPONENTS], pa.string())
+
+    def part(start: int) -> pa.Table:
+        taken = slice(start, start + rows)
+        code = pa.array(p["code"][taken])
+        return pa.table([
+            ids.take(pa.array(p["case"][taken])),
+            pa.DictionaryArray.from_arrays(code, components).cast(pa.string()),
+            pa.DictionaryArray.from_arrays(code, clauses).cast(pa.string()),
+            _iso_days(p["nominal_date"][taken]),
+            _iso_days(p["payment_date"][taken]),
+            cents_text(p["amount"][taken]),
+        ], names=list(SCHEDULE_COLUMNS))
+    yield from ahead(part, range(0, max(len(p["case"]), 1), rows))
 
 
 def _iso_days(d: np.ndarray) -> pa.Array:

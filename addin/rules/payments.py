@@ -25,7 +25,9 @@ _CLAUSE_TEXT = np.array([COMPONENT_CLAUSES[c] for c in COMPONENTS], dtype=object
 def payments(payouts) -> dict[str, np.ndarray]:
     """Every payment of every paid case, one entry each, ordered by case then date.
 
-    Keys: case (row position), component, clause, installment (1.. for (i), 0 for lump sums),
+    Keys: case (row position), component, clause (and code: the component's index in
+    COMPONENTS; -1 for one they do not hold, the 409A delay's), installment (1.. for (i), 0
+    for lump sums),
     nominal_date, payment_date, amount (cents). Zero amounts are not payments and are left out.
     On the same date, (i) comes before (ii) before (iii); a missing date comes first in its case.
     """
@@ -94,6 +96,8 @@ def payments(payouts) -> dict[str, np.ndarray]:
     last = starts + np.cumsum(case_lumps) - case_lumps + count - 1 + lumps_first
     amount[last[paid]] = payouts.last_installment_amount[paid]
     amount[lump_at] = lump_amount
+    code = np.zeros(total, dtype=np.int8)
+    code[lump_at] = lump_code
     component = np.empty(total, dtype=object)
     component[:] = COMPONENTS[0]
     component[lump_at] = _COMPONENT_TEXT[lump_code]
@@ -101,7 +105,7 @@ def payments(payouts) -> dict[str, np.ndarray]:
     clause[:] = _CLAUSE_TEXT[0]
     clause[lump_at] = _CLAUSE_TEXT[lump_code]
     return {
-        "case": case, "component": component, "clause": clause, "installment": installment,
+        "case": case, "code": code, "component": component, "clause": clause, "installment": installment,
         "nominal_date": np.concatenate([paydays.nominal, lump_date])[at], "amount": amount,
         "payment_date": np.concatenate([payment, lump_payment])[at],
     }
@@ -179,7 +183,7 @@ def _sorted(payouts, count, starts, paydays, amount_type, lump_case, lump_code, 
     amount[starts[paid] + count[paid] - 1] = payouts.last_installment_amount[paid]
     code = np.concatenate([np.zeros(len(case), dtype=np.int8), lump_code])
     out = {
-        "case": np.concatenate([case, lump_case]), "component": _COMPONENT_TEXT[code],
+        "case": np.concatenate([case, lump_case]), "code": code, "component": _COMPONENT_TEXT[code],
         "clause": _CLAUSE_TEXT[code],
         "installment": np.concatenate([number + 1, np.zeros(len(lump_case), dtype=np.int64)]),
         "nominal_date": np.concatenate([paydays.nominal[np.repeat(paydays.base, count) + number],

@@ -142,7 +142,8 @@ def apply_six_month_delay(schedule: Mapping[str, np.ndarray], result: Review, pa
         clause = np.array([", ".join(sorted(set(delayed_clauses[delayed_cases == k]))) for k in cases],
                           dtype=object)
         extra = {
-            "case": cases, "component": np.full(len(cases), DELAYED_COMPONENT, dtype=object),
+            "case": cases, "code": np.full(len(cases), -1, dtype=np.int8),   # (none of COMPONENTS)
+            "component": np.full(len(cases), DELAYED_COMPONENT, dtype=object),
             "clause": clause, "installment": np.zeros(len(cases), dtype=np.int64),
             "nominal_date": nominal, "payment_date": paid,
             "amount": result.delayed_amount[cases],

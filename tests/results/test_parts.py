@@ -1,0 +1,65 @@
+"""The calc and schedule tables in parts (Arrow text, made on two threads ahead of the write)
+write the very bytes pandas writes of the whole frames, the formula guard applied alike."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+
+from addin.cases import from_records
+from addin.results import csv_text
+from addin.results.tables import calc_frame, calc_parts, schedule_frame, schedule_parts
+from addin.rules.engine import compute
+
+CASE = {"employee_name": "Pat Doe", "termination_date": "2024-02-29", "termination_reason": "without_cause",
+        "base_salary": "245000.00", "prior_year_bonus_declared": "110000.00",
+        "prior_year_bonus_paid": "55000.00", "monthly_benefits_cost": "1620.50"}
+ODD = [
+    {"employee_id": "=HYPERLINK(\"x\")", "employee_name": "Doe, Pat \"PD\""},
+    {"employee_id": "+1", "employee_name": "line\nbreak", "pay_frequency": "weekly"},
+    {"employee_id": "-2", "employee_name": "@sum", "termination_reason": "for_cause"},
+    {"employee_id": "E4", "base_salary": "-5"},                    # rejected
+    {"employee_id": "E5", "termination_date": "2024-13-01"},      # rejected
+    {"employee_id": "E6", "termination_reason": "resignation_good_reason", "consented_to_change": "yes"},
+    {"employee_id": "E7", "prior_year_bonus_paid": "120000.00", "pay_frequency": "biweekly"},
+    {"employee_id": "E8", "termination_date": "2024-01-15", "prior_year_bonus_declared": ""},
+    {"employee_id": "E9", "base_salary": "0.01", "pay_frequency": "monthly"},
+    {"employee_id": "\tE10", "employee_name": "tab"},
+]
+
+
+def _csv(table) -> bytes:
+    out = io.BytesIO()
+    csv_text.write_csv(table, out)
+    return out.getvalue()
+
+
+@pytest.fixture(scope="module")
+def computed(agreements):
+    records = [dict(CASE, **odd) for odd in ODD] + [dict(CASE, employee_id=f"N{k}") for k in range(40)]
+    cases = from_records(records, agreements)
+    return cases, compute(cases, agreements)
+
+
+@pytest.mark.parametrize("rows", [1, 7, 64, 10_000])
+def test_calc_in_parts_writes_what_pandas_writes_of_the_frame(computed, rows):
+    cases, payouts = computed
+    whole = csv_text._pandas_csv(calc_frame(cases, payouts), header=True)
+    assert b"'=HYPERLINK" in whole and b'"Doe, Pat ""PD"""' in whole   # the cases are as odd as meant
+    assert _csv(calc_parts(cases, payouts, rows)) == whole
+
+
+@pytest.mark.parametrize("rows", [1, 7, 500, 100_000])
+def test_schedule_in_parts_writes_what_pandas_writes_of_the_frame(computed, rows):
+    cases, payouts = computed
+    frame = schedule_frame(cases, payouts)
+    assert len(frame) > 500   # several parts of every size above
+    assert _csv(schedule_parts(cases, payouts, rows)) == csv_text._pandas_csv(frame, header=True)
+    assert _csv(schedule_parts(cases, payouts, rows)) == _csv(frame)
+
+
+def test_a_schedule_without_payments_is_its_header(agreements):
+    cases = from_records([dict(CASE, employee_id="C1", termination_reason="for_cause")], agreements)
+    payouts = compute(cases, agreements)
+    assert _csv(schedule_parts(cases, payouts)) == csv_text._pandas_csv(schedule_frame(cases, payouts), header=True)
