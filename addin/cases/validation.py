@@ -7,13 +7,14 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from functools import lru_cache
 from pathlib import Path
-from typing import Mapping, NamedTuple, Sequence
+from typing import Callable, Mapping, NamedTuple, Sequence
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from ..ahead import ahead
 from ..rules.calendar import FREQUENCY_CODES, PAY_FREQUENCIES
 from ..rules.case import REASONS, CaseTable
 from ..rules.money import format_cents
@@ -217,9 +218,34 @@ def validate(frame: pd.DataFrame, agreements: Mapping[str, Agreement],
     """Parse and check every cell of a prepared case frame (see prepare_frame); `reading`
     (how the file was read) names the columns as the export does and is kept on the table."""
     n = len(frame)
-    text = {c: text_array(frame[c] if c in frame.columns else None, n) for c in CASE_COLUMNS}
+    columns = (frame[c] if c in frame.columns else None for c in CASE_COLUMNS)
+    made = ahead(lambda column: text_array(column, n), columns) if n >= THREADED_ROWS else \
+        (text_array(column, n) for column in columns)
+    text = dict(zip(CASE_COLUMNS, made))
     return _validate(text, frame["source_row"].to_numpy(dtype=np.int64), frame, agreements,
                      default_agreement, case_map, reading)
+
+
+# From this many rows, the columns are made and parsed on two threads (Arrow's kernels release
+# the GIL); a formula's few rows are not worth a thread's start.
+THREADED_ROWS = 50_000
+
+
+def _each(jobs: Sequence[Callable[[Problems, Problems], object]], n: int, errors: Problems,
+          notes: Problems) -> list:
+    """Each job(errors, notes)'s result, in order, each job given problems of its own; then
+    their problems are added to `errors` and `notes` job by job, so that every row's messages
+    are in the order of the jobs, as if they had run one after the other."""
+    def run(job):
+        own_errors, own_notes = defaultdict(list), defaultdict(list)
+        return job(own_errors, own_notes), own_errors, own_notes
+    results = []
+    for result, own_errors, own_notes in (ahead(run, jobs) if n >= THREADED_ROWS else map(run, jobs)):
+        for mine, problems in ((own_errors, errors), (own_notes, notes)):
+            for k, said in mine.items():
+                problems[k].extend(said)
+        results.append(result)
+    return results
 
 
 def _validate(text: Mapping[str, pa.Array], source_row: np.ndarray,
@@ -232,17 +258,24 @@ def _validate(text: Mapping[str, pa.Array], source_row: np.ndarray,
     notes: Problems = defaultdict(list)
     agreement_ids = tuple(sorted(agreements))
     check_agreements(case_map, agreement_ids)
-    money, present = {}, {}
-    for column in MONEY_COLUMNS:
-        money[column], present[column] = parse_money(text[column], column, errors, notes,
-                                                     required=column == "base_salary")
-    termination_date, applied = parse_dates(text["termination_date"], "termination_date",
-                                            case_map.date_order, source_row, errors, notes)
-    consented, consent_blank, flags_applied = read_flags(text["consented_to_change"],
-                                                         "consented_to_change", case_map, errors)
-    reason = read_codes(text["termination_reason"], "termination_reason", REASONS, case_map, errors)
-    agreement_read = read_codes(text["agreement"], "agreement", agreement_ids, case_map, errors,
-                                f"is not a known agreement ({', '.join(agreement_ids)})")
+    # Each column's cells are parsed apart (on two threads for a long table), and the problems
+    # each finds are taken in this order: a row's messages come column by column, as the columns
+    # are listed here.
+    jobs = [lambda e, n, c=column: parse_money(text[c], c, e, n, required=c == "base_salary")
+            for column in MONEY_COLUMNS]
+    jobs += [
+        lambda e, n: parse_dates(text["termination_date"], "termination_date", case_map.date_order,
+                                 source_row, e, n),
+        lambda e, n: read_flags(text["consented_to_change"], "consented_to_change", case_map, e),
+        lambda e, n: read_codes(text["termination_reason"], "termination_reason", REASONS, case_map, e),
+        lambda e, n: read_codes(text["agreement"], "agreement", agreement_ids, case_map, e,
+                                f"is not a known agreement ({', '.join(agreement_ids)})"),
+    ]
+    parsed = _each(jobs, n, errors, notes)
+    money = {column: parsed[k][0] for k, column in enumerate(MONEY_COLUMNS)}
+    present = {column: parsed[k][1] for k, column in enumerate(MONEY_COLUMNS)}
+    (termination_date, applied), (consented, consent_blank, flags_applied), reason, agreement_read = \
+        parsed[len(MONEY_COLUMNS):]
     agreement = _codes_or_default(agreement_read, default_agreement)
     agreement_code = _code_index(agreement_read, default_agreement, agreement_ids)
     frequency_read = read_codes(text["pay_frequency"], "pay_frequency", PAY_FREQUENCIES, case_map, errors)
