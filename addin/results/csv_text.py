@@ -14,7 +14,6 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pcsv
 
-from ..ahead import ahead
 from .output import FORMULA_PREFIXES, neutralize
 
 TEXT = pa.string()
@@ -193,8 +192,8 @@ def write_csv(frame: pd.DataFrame | pa.Table | Iterable[pa.Table], out: BinaryIO
     out.write(_header_line(first.column_names))
     parts = (table.slice(start, ROWS_PER_PART) for table in itertools.chain([first], tables)
              for start in range(0, table.num_rows, ROWS_PER_PART))
-    for text in ahead(_table_csv, parts):   # a part's CSV made while the one before is written
-        out.write(text)
+    for part in parts:
+        out.write(_table_csv(part))
 
 
 def _table_csv(part: pa.Table) -> bytes:
