@@ -24,7 +24,7 @@ from .headers import (NO_MAP, Headers, find_header, header_text, missing_columns
 from .mapping import CaseMap, How, Reading
 from .spelling import spelling_key
 from .text import is_blank, text_array
-from .workbook_cells import calamine_book
+from .workbook_cells import calamine_book, calamine_failed
 
 MAX_FILE_BYTES = 200 * 1024 * 1024
 MAX_XLSX_UNPACKED_BYTES = 1024 * 1024 * 1024
@@ -250,7 +250,7 @@ def _read_xlsx(path: Path, case_map: CaseMap) -> SourceTable:
         except CaseFileError:   # the sheet's cells are openpyxl's: so is what is wrong with them
             raise
         except BaseException as exc:  # noqa: B036 - calamine's panics are BaseExceptions
-            if isinstance(exc, (KeyboardInterrupt, SystemExit, MemoryError)):
+            if not calamine_failed(exc):
                 raise
             # A cell it gives otherwise than openpyxl (NotAlike), or what calamine itself cannot
             # read: openpyxl reads the workbook, as it always did.

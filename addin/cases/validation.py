@@ -219,9 +219,7 @@ def validate(frame: pd.DataFrame, agreements: Mapping[str, Agreement],
     (how the file was read) names the columns as the export does and is kept on the table."""
     n = len(frame)
     columns = (frame[c] if c in frame.columns else None for c in CASE_COLUMNS)
-    made = ahead(lambda column: text_array(column, n), columns) if n >= THREADED_ROWS else \
-        (text_array(column, n) for column in columns)
-    text = dict(zip(CASE_COLUMNS, made))
+    text = dict(zip(CASE_COLUMNS, _in_turn(lambda column: text_array(column, n), columns, n)))
     return _validate(text, frame["source_row"].to_numpy(dtype=np.int64), frame, agreements,
                      default_agreement, case_map, reading)
 
@@ -229,6 +227,12 @@ def validate(frame: pd.DataFrame, agreements: Mapping[str, Agreement],
 # From this many rows, the columns are made and parsed on two threads (Arrow's kernels release
 # the GIL); a formula's few rows are not worth a thread's start.
 THREADED_ROWS = 50_000
+
+
+def _in_turn(function: Callable, items, n: int):
+    """function(item) for each item, in order: on two threads for a table of `n` rows from
+    THREADED_ROWS on, one after the other on this thread for fewer."""
+    return ahead(function, items) if n >= THREADED_ROWS else map(function, items)
 
 
 def _each(jobs: Sequence[Callable[[Problems, Problems], object]], n: int, errors: Problems,
@@ -240,7 +244,7 @@ def _each(jobs: Sequence[Callable[[Problems, Problems], object]], n: int, errors
         own_errors, own_notes = defaultdict(list), defaultdict(list)
         return job(own_errors, own_notes), own_errors, own_notes
     results = []
-    for result, own_errors, own_notes in (ahead(run, jobs) if n >= THREADED_ROWS else map(run, jobs)):
+    for result, own_errors, own_notes in _in_turn(run, jobs, n):
         for mine, problems in ((own_errors, errors), (own_notes, notes)):
             for k, said in mine.items():
                 problems[k].extend(said)

@@ -398,7 +398,13 @@ def _open(workbook, path: Path):
         book = workbook.from_path(str(path))
         kinds = {str(m.typ).rpartition(".")[2] for m in book.sheets_metadata}
     except BaseException as exc:  # noqa: B036 - calamine's panics are BaseExceptions
-        if isinstance(exc, (KeyboardInterrupt, SystemExit, MemoryError)):
+        if not calamine_failed(exc):
             raise
         return None
     return book, kinds
+
+
+def calamine_failed(exc: BaseException) -> bool:
+    """Whether `exc` is calamine failing (a panic is a BaseException), which leaves the workbook
+    to openpyxl, rather than the run being stopped (an interrupt, an exit, no memory)."""
+    return not isinstance(exc, (KeyboardInterrupt, SystemExit, MemoryError))
