@@ -1,12 +1,17 @@
-"""Work on the parts of a large table done ahead, on other threads, in order: Arrow's kernels
-release the GIL, so one part's text is made while the part before it is written (two cores
-here do the work of a million-case calc side by side)."""
+"""Work done ahead, while other work runs without the GIL.
+
+  - `ahead`: the parts of a large table, on other threads, in order: Arrow's kernels release
+    the GIL, so one part's text is made while the part before it is written (two cores here do
+    the work of a million-case calc side by side);
+  - `Later`: a value the caller needs next (a command's terms), computed by a reader while it
+    waits on work that does not hold the GIL (calamine laying a sheet out), or when asked for.
+"""
 
 from __future__ import annotations
 
 import collections
 from concurrent.futures import ThreadPoolExecutor
-from typing import Callable, Iterable, Iterator, TypeVar
+from typing import Callable, Generic, Iterable, Iterator, TypeVar
 
 Item = TypeVar("Item")
 Result = TypeVar("Result")
@@ -29,3 +34,30 @@ def ahead(function: Callable[[Item], Result], items: Iterable[Item], workers: in
         finally:
             for future in pending:   # the taker stopped early (or failed): no more work
                 future.cancel()
+
+
+class Later(Generic[Result]):
+    """function() computed once: by run(), at a moment whoever holds it chooses, or at the
+    latest by value(). An exception it raises is kept, and raised by value()."""
+
+    def __init__(self, function: Callable[[], Result]):
+        self._function = function
+        self._done = False
+        self._value: Result | None = None
+        self._error: Exception | None = None
+
+    def run(self) -> None:
+        """Compute the value now, unless that is done (an exception waits for value())."""
+        if self._done:
+            return
+        try:
+            self._value = self._function()
+        except Exception as exc:   # noqa: BLE001 - kept, and raised where the value is asked for
+            self._error = exc
+        self._done = True
+
+    def value(self) -> Result:
+        self.run()
+        if self._error is not None:
+            raise self._error
+        return self._value

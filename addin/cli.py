@@ -14,6 +14,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from . import finance, report, workbooks
+from .ahead import Later
 from .collection import paused_collection
 from .cases import CaseFileError, DateOrder, How, describe, load_cases
 from .results import payroll
@@ -29,10 +30,10 @@ EXIT_OK, EXIT_REJECTED, EXIT_USAGE = 0, 1, 2
 def _write_results(args, table, sheet: str, arrow=None) -> int:
     """Read, validate and compute the cases, then write one result table (calc or schedule);
     `arrow`: the same table as Arrow columns, written where the file holds text (CSV, Parquet)."""
-    agreements = load_agreements(args.terms)
+    agreements = Later(lambda: load_agreements(args.terms))   # loaded while the cases are read
     with paused_collection():   # bulk work: millions of objects and no cycles among them
         cases = load_cases(args.cases, agreements, **case_options(args))
-        payouts = compute(cases, agreements)
+        payouts = compute(cases, agreements.value())
         as_text = args.out is not None and Path(args.out).suffix.lower() in (".csv", ".parquet")
         write_results((arrow if arrow is not None and as_text else table)(cases, payouts), args.out,
                       refuse=(args.cases,), sheet=sheet)

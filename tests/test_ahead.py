@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from addin.ahead import ahead
+from addin.ahead import Later, ahead
 
 
 def test_results_come_in_order_whatever_order_they_finish_in():
@@ -51,3 +51,23 @@ def test_a_taker_stopping_early_leaves_no_work_running():
     assert next(results) == 0
     results.close()
     assert len(done) <= 3
+
+
+def test_later_computes_once_whoever_asks_first():
+    calls = []
+    later = Later(lambda: calls.append(1) or "terms")
+    later.run()
+    later.run()
+    assert later.value() == "terms" and later.value() == "terms" and calls == [1]
+    untouched = Later(lambda: calls.append(2) or "asked")
+    assert untouched.value() == "asked" and calls == [1, 2]
+
+
+def test_later_keeps_its_error_for_whoever_asks_for_the_value():
+    def fails():
+        raise ValueError("bad terms")
+    later = Later(fails)
+    later.run()   # the reader's moment: nothing raised there
+    for _ in range(2):
+        with pytest.raises(ValueError, match="bad terms"):
+            later.value()

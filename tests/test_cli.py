@@ -99,6 +99,26 @@ def test_missing_file_and_bad_terms_exit_2(tmp_path, sample_cases_path):
     assert result.returncode == 2 and "required key is missing" in result.stderr
 
 
+@pytest.mark.parametrize("cases", ["cases.xlsx", "damaged.xlsx", "none.xlsx", "cases.csv"])
+def test_bad_terms_are_named_before_anything_of_the_case_file(tmp_path, cases):
+    """The terms are loaded while the case file is read (a workbook's sheet is laid out by
+    calamine meanwhile); their error still comes first, whatever the case file holds."""
+    import openpyxl
+    book = openpyxl.Workbook()
+    book.active.append(["employee_id", "termination_date", "termination_reason", "base_salary"])
+    book.active.append(["A1", "2024-12-31", "without_cause", 120000])
+    book.save(tmp_path / "cases.xlsx")
+    (tmp_path / "damaged.xlsx").write_bytes((tmp_path / "cases.xlsx").read_bytes()[:-100])
+    (tmp_path / "cases.csv").write_text("employee_id,termination_date\nA1,2024-12-31\n")
+    terms = tmp_path / "t.toml"
+    terms.write_text("[[agreement]]\nid='x'\n")
+    result = severance("calc", tmp_path / cases, "--terms", terms)
+    assert result.returncode == 2 and "required key is missing" in result.stderr, result.stderr
+    assert str(tmp_path / cases) not in result.stderr and "Traceback" not in result.stderr
+    good = severance("calc", tmp_path / "cases.xlsx")
+    assert good.returncode == 0 and "120000.00" in good.stdout, good.stderr
+
+
 def test_refuses_to_overwrite_the_input(tmp_path, sample_cases_path):
     cases = tmp_path / "cases.csv"
     shutil.copy(sample_cases_path, cases)

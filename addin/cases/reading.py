@@ -10,7 +10,7 @@ import stat
 import zipfile
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import NamedTuple
+from typing import Callable, NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -231,13 +231,13 @@ def _choose_sheet(path: Path, book, case_map: CaseMap):
                         "name the sheet with --sheet")
 
 
-def _read_xlsx(path: Path, case_map: CaseMap) -> SourceTable:
+def _read_xlsx(path: Path, case_map: CaseMap, meanwhile: Callable[[], None] | None = None) -> SourceTable:
     check_xlsx_archive(path, test_parts=False)
     # The parts are tested, then calamine opens the workbook, on another thread while this one
     # checks the sheets' XML for calamine (zlib and calamine let both run at once).
     with ThreadPoolExecutor(1) as pool:
         tested = pool.submit(test_xlsx_parts, path)
-        book = calamine_book(path, EXCEL_MAX_ROWS, pool)   # the fast reader, where its cells are openpyxl's
+        book = calamine_book(path, EXCEL_MAX_ROWS, pool, meanwhile)   # the fast reader, where its cells are openpyxl's
         try:
             tested.result()
         except BaseException:
@@ -313,16 +313,19 @@ READERS = {".csv": _read_csv, ".txt": _read_csv, ".xlsx": _read_xlsx, ".xlsm": _
            ".parquet": _read_parquet, ".pq": _read_parquet}
 
 
-def read_cases(path: str | Path, case_map: CaseMap = NO_MAP) -> tuple[pd.DataFrame, Reading]:
+def read_cases(path: str | Path, case_map: CaseMap = NO_MAP,
+               meanwhile: Callable[[], None] | None = None) -> tuple[pd.DataFrame, Reading]:
     """The case table as read (see prepare_table), and how it was read; CaseFileError when the
-    file cannot be used at all."""
+    file cannot be used at all. `meanwhile`: work the caller does next, done while the reader
+    waits on calamine laying out a sheet (it holds no GIL); it may be left undone."""
     p = Path(path)
     _check_size(p)
     suffix = p.suffix.lower()
     if suffix not in READERS:
         raise CaseFileError(f"{p}: unsupported file type {suffix or '(none)'!r}; use .csv, .xlsx or .parquet")
     try:
-        table = READERS[suffix](p, case_map)
+        reader = READERS[suffix]
+        table = reader(p, case_map, meanwhile) if reader is _read_xlsx else reader(p, case_map)
     except MemoryError:
         raise CaseFileError(f"{p}: too large to read into memory") from None
     except OSError as exc:

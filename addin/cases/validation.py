@@ -14,7 +14,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from ..ahead import ahead
+from ..ahead import Later, ahead
 from ..rules.calendar import FREQUENCY_CODES, PAY_FREQUENCIES
 from ..rules.case import REASONS, CaseTable
 from ..rules.money import format_cents
@@ -380,13 +380,23 @@ def case_map_of(case_map: str | Path | CaseMap | None = None, sheet: str | None 
     return loaded.with_options(sheet=sheet, date_order=date_order)
 
 
-def load_cases(path: str | Path, agreements: Mapping[str, Agreement], *,
+def load_cases(path: str | Path, agreements: Mapping[str, Agreement] | Later[Mapping[str, Agreement]], *,
                case_map: str | Path | CaseMap | None = None, sheet: str | None = None,
                date_order: str | DateOrder | None = None) -> CaseTable:
     """The cases of a file, read with its map file (`case_map`) and the command line's --sheet
-    and --date-order; `CaseTable.reading` says how it was read and every mapping applied."""
-    chosen = case_map_of(case_map, sheet, date_order)
-    frame, reading = read_cases(path, chosen)
+    and --date-order; `CaseTable.reading` says how it was read and every mapping applied.
+    `agreements` may be Later: the reader loads them while it waits on calamine, and their own
+    error, if any, comes before any of the file's, as when they are loaded first."""
+    terms = agreements if isinstance(agreements, Later) else None
+    try:
+        chosen = case_map_of(case_map, sheet, date_order)
+        frame, reading = read_cases(path, chosen, meanwhile=terms.run if terms else None)
+    except Exception:
+        if terms is not None:
+            terms.value()
+        raise
+    if terms is not None:
+        agreements = terms.value()
     cases = validate(frame, agreements, case_map=chosen, reading=reading)
     # Arrow keeps the memory of the file's text columns, read and dropped, for its next arrays;
     # the engine's are numpy's: give it back, so it does not add to the run's peak.

@@ -8,8 +8,9 @@ it answers None and the caller reads it with openpyxl, as before. Where the read
     openpyxl keeps both as text: a workbook holding either is openpyxl's;
   - the readers decide which number formats are dates by different rules: a workbook with a
     style they class apart is openpyxl's (`_date_styles`, with a port of calamine's rule);
-  - in a workbook with date styles, a number no date holds (past 9999-12-31, or in exponent
-    notation) makes calamine panic where openpyxl gives an error text: openpyxl's;
+  - in a workbook with date styles, a negative number no date holds (at or past -2,957,003, or
+    in exponent notation) can make calamine panic, or give a number, where openpyxl gives an
+    error text: openpyxl's (a positive one calamine gives as a number, which `_cells` finds);
   - calamine lays a sheet out as one dense grid from A1 to its farthest cell, so a 5 KB file
     naming XFD1048576 would ask for 549 GB and abort the process. Every cell and row reference
     bounds the grid first (`_Grid`); a grid beyond MAX_GRID_CELLS or a row past the sheet's last,
@@ -30,6 +31,7 @@ import zipfile
 import zlib
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Callable
 
 import numpy as np
 import pyarrow as pa
@@ -65,7 +67,7 @@ class _Grid:
         self.references = self.tags = 0
         self.errors = self.unbounded = False
         self.dates = dates           # the workbook has date styles: look at the numbers too
-        self.beyond_dates = False    # a number no date holds (calamine panics on one in a date style)
+        self.beyond_dates = False    # a negative number no date holds (calamine may panic on one in a date style)
 
     def add(self, data: bytes, end: int) -> None:
         """Read what starts before `end` in `data` (the rest is the next chunk's)."""
@@ -80,12 +82,8 @@ class _Grid:
         def of(positions, allowed) -> np.ndarray:
             return allowed[a[positions]]
         if self.dates:
-            exponents = np.flatnonzero((a | 0x20) == ord("e"))   # e and E, wherever they are
-            self.beyond_dates |= _beyond_dates(a, end, exponents)
-            e = within(exponents)
-            e = e[a[e] == ord("e")]
-        else:
-            e = at("e")
+            self.beyond_dates |= _beyond_dates(a, end)
+        e = at("e")
         self.errors |= bool((of(e - 1, _QUOTES) & of(e + 1, _QUOTES)).any())
         c = at("c")
         self.tags += int((of(c - 1, _OPENS) & of(c + 1, _CLOSES)).sum())
@@ -125,32 +123,31 @@ class _Grid:
         self.column = max(self.column, int(column.max()))
 
 
-def _beyond_dates(a: np.ndarray, end: int, exponents: np.ndarray) -> bool:
-    """Whether any <v> value starting before `end` is a number at or past _LAST_SERIAL, or in
-    exponent notation (`exponents`: where a holds e or E), or longer than any number's text:
-    perhaps no date, in a date style (shared-string indexes count too, and text in a <v> is
-    taken for a number where that could be one, which only errs towards openpyxl)."""
-    opens = np.flatnonzero(a == ord("<"))
-    v = opens[(a[opens + 1] == ord("v")) & (a[opens + 2] == ord(">")) & (opens + 1 < end)]
-    if not len(v):
+def _beyond_dates(a: np.ndarray, end: int) -> bool:
+    """Whether any <v> value starting before `end` is a negative number no date holds: at or
+    past -_LAST_SERIAL, in exponent notation, or longer than any number's text. calamine panics
+    on some of those in a date style (a positive one it gives as a number, which `_cells` then
+    finds; a negative one within dates it gives as a time of day, which `_cells` finds too).
+    Shared-string indexes count as well, and text in a <v> is taken for a number where that
+    could be one, which only errs towards openpyxl."""
+    minus = np.flatnonzero(a == ord("-"))
+    minus = minus[(minus >= 3) & (minus - 2 < end)]
+    minus = minus[(a[minus - 1] == ord(">")) & (a[minus - 2] == ord("v")) & (a[minus - 3] == ord("<"))]
+    if not len(minus):
         return False
-    start = v + 3                                  # a value runs from after <v> to the next <
-    value_end = np.append(opens, len(a))[np.searchsorted(opens, start)]
-    # 27 bytes: the longest text of a double, -2.2250738585072014e-308
-    if (value_end - start > 27).any():
+    # 27 bytes: the longest text of a double, -2.2250738585072014e-308 (its minus, and 26 more)
+    after = np.lib.stride_tricks.sliding_window_view(a, 27)[minus + 1]
+    value_end = np.argmax(after == ord("<"), axis=1)   # 0: none (too long), or no figure
+    if (value_end == 0).any():
         return True
-    if (np.searchsorted(exponents, value_end) > np.searchsorted(exponents, start)).any():
+    within = np.arange(after.shape[1]) < value_end[:, None]
+    if ((after | 0x20) == ord("e"))[within].any():
         return True
-    digits_from = start + (a[start] == ord("-"))
-    dots = np.flatnonzero(a == ord("."))
-    whole_end = np.minimum(np.append(dots, len(a))[np.searchsorted(dots, digits_from)], value_end)
-    whole = whole_end - digits_from                # the length of the whole part
+    dot = np.where((after == ord(".")) & within, np.arange(after.shape[1]), after.shape[1]).min(axis=1)
+    whole = np.minimum(dot, value_end)                # the length of the whole part
     if (whole > 7).any():
         return True
-    seven = digits_from[whole == 7]
-    if not len(seven):
-        return False
-    figures = a[seven[:, None] + np.arange(7)].astype(np.int64) - ord("0")
+    figures = after[whole == 7, :7].astype(np.int64) - ord("0")
     if ((figures < 0) | (figures > 9)).any():
         return True
     return bool((figures @ 10 ** np.arange(6, -1, -1) >= _LAST_SERIAL).any())
@@ -298,16 +295,21 @@ class NotAlike(Exception):
 class _Sheet:
     """A worksheet as _read_xlsx reads an openpyxl one: its title, and its rows of values."""
 
-    def __init__(self, book, name: str, cell):
+    def __init__(self, book, name: str, cell, meanwhile: Callable[[], None] | None = None):
         self.title = name
         self._book = book
         self._cell = cell
+        self._meanwhile = meanwhile
         self._rows = None
 
     def _read(self) -> list[list]:
         if self._rows is None:  # calamine reads the whole sheet: once, however often it is asked
-            with paused_collection():
-                self._rows = self._book.get_sheet_by_name(self.title).to_python(skip_empty_area=False)
+            with paused_collection(), ThreadPoolExecutor(1) as pool:
+                # calamine lays the sheet out without the GIL: this thread does `meanwhile` then
+                laid_out = pool.submit(self._book.get_sheet_by_name, self.title)
+                if self._meanwhile is not None:
+                    self._meanwhile()
+                self._rows = laid_out.result().to_python(skip_empty_area=False)
         return self._rows
 
     def iter_rows(self, min_row: int = 1, values_only: bool = True):
@@ -343,8 +345,9 @@ class _ChartSheet:
 class CalamineBook:
     """The workbook, read by calamine, as _read_xlsx reads an openpyxl book."""
 
-    def __init__(self, book, dates: bool):
+    def __init__(self, book, dates: bool, meanwhile: Callable[[], None] | None = None):
         self._book = book
+        self._meanwhile = meanwhile
         self._cell = _cells(dates)
         self._kinds = {m.name: m.typ for m in book.sheets_metadata}
         self.sheetnames = list(book.sheet_names)
@@ -353,26 +356,28 @@ class CalamineBook:
     def __getitem__(self, name: str):
         if name not in self._sheets:
             worksheet = str(self._kinds.get(name)).endswith("WorkSheet")
-            self._sheets[name] = _Sheet(self._book, name, self._cell) if worksheet else _ChartSheet(name)
+            self._sheets[name] = _Sheet(self._book, name, self._cell, self._meanwhile) if worksheet else _ChartSheet(name)
         return self._sheets[name]
 
     def close(self) -> None:
         self._book.close()
 
 
-def calamine_book(path: Path, max_rows: int, pool: ThreadPoolExecutor | None = None) -> CalamineBook | None:
+def calamine_book(path: Path, max_rows: int, pool: ThreadPoolExecutor | None = None,
+                  meanwhile: Callable[[], None] | None = None) -> CalamineBook | None:
     """The workbook for calamine, or None: openpyxl reads it (see the module's docstring).
     `max_rows`: the most rows a sheet holds; a sheet naming a row past them is openpyxl's, so
     that its rows are counted (and refused) exactly as before. Calamine opens the workbook (its
     shared strings and styles, no sheet yet) on the `pool`'s thread while the sheets' XML is
-    checked here: nothing it reads then is laid out as a grid."""
+    checked here: nothing it reads then is laid out as a grid. `meanwhile`: work done on this
+    thread while calamine lays out a sheet."""
     try:
         from python_calamine import CalamineWorkbook
     except ImportError:
         return None
     if pool is None:
         with ThreadPoolExecutor(1) as own:
-            return calamine_book(path, max_rows, own)
+            return calamine_book(path, max_rows, own, meanwhile)
     opening = pool.submit(_open, CalamineWorkbook, path)
     try:
         with zipfile.ZipFile(path) as archive:
@@ -388,7 +393,7 @@ def calamine_book(path: Path, max_rows: int, pool: ThreadPoolExecutor | None = N
     if not alike or not kinds <= {"WorkSheet", "ChartSheet"}:   # macro and dialog sheets: openpyxl's listing
         book.close()
         return None
-    return CalamineBook(book, dates)
+    return CalamineBook(book, dates, meanwhile)
 
 
 def _open(workbook, path: Path):

@@ -189,10 +189,12 @@ def test_the_grid_bound_counts_rows_and_columns():
 
 
 @pytest.mark.parametrize("number, beyond", [
-    ("2957002.75", False), ("-2957002", False), ("45000", False), ("999999.5", False),
-    ("2957003", True), ("-2957003", True), ("12345678", True), ("1E3", True), ("4.5e-3", True)])
-def test_numbers_no_date_holds_are_found_where_dates_are_styled(number, beyond):
-    """calamine panics on such a number in a date style, so openpyxl reads those workbooks."""
+    ("-2957002.75", False), ("-2957002", False), ("-45000", False), ("-999999.5", False),
+    ("-2957003", True), ("-12345678", True), ("-1E3", True), ("-4.5e-3", True), ("-", True),
+    ("-" + "1" * 30, True), ("2957003", False), ("12345678", False), ("1E3", False), ("4.5e-3", False)])
+def test_negative_numbers_no_date_holds_are_found_where_dates_are_styled(number, beyond):
+    """calamine panics on some such numbers in a date style, so openpyxl reads those workbooks
+    (a positive one calamine gives as a number, which the cell check then finds)."""
     xml = f'<row r="2"><c r="B2" s="1"><v>{number}</v></c></row>'.encode()
     grid = workbook_cells._Grid(dates=True)
     grid.add(xml, len(xml))
@@ -200,6 +202,23 @@ def test_numbers_no_date_holds_are_found_where_dates_are_styled(number, beyond):
     plain = workbook_cells._Grid(dates=False)
     plain.add(xml, len(xml))
     assert not plain.beyond_dates
+
+
+@pytest.mark.parametrize("epoch", [None, CALENDAR_MAC_1904])
+@pytest.mark.parametrize("number", [
+    "2957002", "2957003", "2957004", "2958465", "2958466", "3.5E6", "1E3", "4.5e-3", "1e300", "1E+308",
+    "-1", "-2957002", "-2957003", "-99999999", "-1e15", "-1E+308"])
+def test_a_date_styled_number_is_read_as_openpyxl_reads_it_without_a_panic(tmp_path, monkeypatch, capfd,
+                                                                            epoch, number):
+    """Whatever number a date-styled cell holds, the table is openpyxl's, and calamine is never
+    left to panic (a panic writes its message to the terminal)."""
+    path = _book(tmp_path / "date.xlsx", [HEADER, _case(1, 45000, 240000), _case(2, 1.0, 250000)],
+                 epoch=epoch, formats={1: "yyyy-mm-dd"})
+    sheet = zipfile.ZipFile(path).read("xl/worksheets/sheet1.xml")
+    assert sheet.count(b"<v>1</v>") == 1
+    _rewrite(path, "xl/worksheets/sheet1.xml", sheet.replace(b"<v>1</v>", f"<v>{number}</v>".encode()))
+    _same(path, monkeypatch)
+    assert "panicked" not in capfd.readouterr().err
 
 
 def test_a_chunk_boundary_splits_no_reference(monkeypatch):
