@@ -58,8 +58,11 @@ _RISKY_FIRST[list("".join(FORMULA_PREFIXES).encode())] = True
 
 def _guarded(text: pa.Array) -> pa.Array:
     data, offsets = _cells(text)
-    filled = offsets[:-1][offsets[1:] > offsets[:-1]]
-    if not _RISKY_FIRST[data[filled]].any():
+    if not len(data):
+        return text
+    # Each cell's first byte, or for an empty cell the next one's (which can only send the
+    # column to the exact test below).
+    if not _RISKY_FIRST[data[np.minimum(offsets[:-1], len(data) - 1)]].any():
         return text
     risky = pc.match_substring_regex(text, RISKY)
     marked = pc.binary_join_element_wise(pa.scalar("'", text.type), text, pa.scalar("", text.type))

@@ -60,11 +60,15 @@ def proration_text(num: np.ndarray, den: np.ndarray, valid: np.ndarray) -> np.nd
 
 
 def _proration(num: np.ndarray, den: np.ndarray, valid: np.ndarray) -> pa.Array:
+    """Each valid row's fraction num/den to six places (half up), '' for the others; a year's
+    fractions are days over 365 or 366, so each distinct one is made text once."""
     micro = (2 * np.asarray(num, dtype=np.int64) * 1_000_000 + den) // (2 * np.asarray(den, dtype=np.int64))
-    whole = pc.cast(pa.array(micro // 1_000_000), pa.string())
-    places = pc.utf8_lpad(pc.cast(pa.array(micro % 1_000_000), pa.string()), 6, "0")
-    text = pc.binary_join_element_wise(whole, places, ".")
-    return pc.if_else(pa.array(np.asarray(valid, dtype=bool)), text, "")
+    micro = np.where(np.asarray(valid, dtype=bool), micro, -1)
+    distinct, at = np.unique(micro, return_inverse=True)
+    whole = pc.cast(pa.array(distinct // 1_000_000), pa.string())
+    places = pc.utf8_lpad(pc.cast(pa.array(distinct % 1_000_000), pa.string()), 6, "0")
+    text = pc.if_else(pa.array(distinct >= 0), pc.binary_join_element_wise(whole, places, "."), "")
+    return pa.DictionaryArray.from_arrays(pa.array(at.astype(np.int32)), text).cast(pa.string())
 
 
 def _column(text: pa.Array) -> pd.Series:

@@ -63,3 +63,13 @@ def test_a_schedule_without_payments_is_its_header(agreements):
     cases = from_records([dict(CASE, employee_id="C1", termination_reason="for_cause")], agreements)
     payouts = compute(cases, agreements)
     assert _csv(schedule_parts(cases, payouts)) == csv_text._pandas_csv(schedule_frame(cases, payouts), header=True)
+
+
+@pytest.mark.parametrize("cells", [
+    ["", "=1+1", "", "x", ""], ["", ""], [], ["-5", ""], ["", "", "@a"], ["safe", "", "text"], ["", "+"]])
+def test_the_formula_guard_marks_exactly_the_cells_neutralize_marks(cells):
+    """Empty cells among the others (the first-byte test then looks at a neighbour's byte)."""
+    import pyarrow as pa
+    from addin.results.output import neutralize
+    guarded = csv_text._guarded(pa.array(cells, pa.string())).to_pylist()
+    assert guarded == [neutralize(c) for c in cells]
