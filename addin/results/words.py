@@ -56,8 +56,8 @@ WARNING_WORDS = {
 
 
 def warning_words(cases: CaseTable, payouts: Payouts) -> pa.Array:
-    """Each row's warnings in words (Arrow text), '; '-separated ('' for none); the words are
-    made only for the rows holding a warning."""
+    """Each row's warnings in words (Arrow text), '; '-separated ('' for none); each warning's
+    words are made only for the rows holding it."""
     rows = np.flatnonzero(payouts.warning_flags)
     if not len(rows):
         return _text(np.full(len(cases), "", dtype=object))
@@ -67,31 +67,35 @@ def warning_words(cases: CaseTable, payouts: Payouts) -> pa.Array:
     def join(*pieces) -> pa.Array:
         return pc.binary_join_element_wise(*pieces, "")
 
-    def amount(cents: np.ndarray) -> pa.Array:
-        return cents_text(cents[rows])
-
-    text = None
+    text, worded = _blank(len(rows)), np.zeros(len(rows), dtype=bool)   # worded: has words yet
     for bit, words in (
-        (BELOW_MINIMUM, lambda: join(say["below_minimum"][0], amount(cases.base_salary),
-                                     say["below_minimum"][1], amount(payouts.minimum_base_salary))),
-        (PAID_OVER_DECLARED, lambda: join(say["paid_over_declared"][0], amount(cases.prior_year_bonus_paid),
-                                          say["paid_over_declared"][1],
-                                          amount(cases.prior_year_bonus_declared),
-                                          say["paid_over_declared"][2])),
-        (EARLY_UNDECLARED, lambda: say["early_undeclared"][0]),
-        (INPUT_NOTES, lambda: _text(["; ".join(cases.notes[k]) for k in rows])),
+        (BELOW_MINIMUM, lambda mine: join(say["below_minimum"][0], cents_text(cases.base_salary[mine]),
+                                          say["below_minimum"][1], cents_text(payouts.minimum_base_salary[mine]))),
+        (PAID_OVER_DECLARED, lambda mine: join(say["paid_over_declared"][0], cents_text(cases.prior_year_bonus_paid[mine]),
+                                               say["paid_over_declared"][1],
+                                               cents_text(cases.prior_year_bonus_declared[mine]),
+                                               say["paid_over_declared"][2])),
+        (EARLY_UNDECLARED, lambda mine: _text([say["early_undeclared"][0]] * len(mine))),
+        (INPUT_NOTES, lambda mine: _text(["; ".join(cases.notes[k]) for k in mine])),
     ):
         has = (flags & bit) != 0
         if not has.any():
             continue
-        part = pc.if_else(pa.array(has), words(), "")
-        text = part if text is None else pc.if_else(
-            pc.equal(part, ""), text, pc.if_else(pc.equal(text, ""), part, join(text, "; ", part)))
+        these = words(rows[has])
+        after = worded[has]   # of these rows, those with a warning before this one
+        if after.any():
+            joined = join(text.filter(pa.array(worded & has)), "; ", these.filter(pa.array(after)))
+            these = pc.replace_with_mask(these, pa.array(after), joined)
+        text = pc.replace_with_mask(text, pa.array(has), these)
+        worded |= has
     flagged = np.zeros(len(cases), dtype=bool)
     flagged[rows] = True
-    return pc.replace_with_mask(_text(np.full(len(cases), "", dtype=object)) if len(cases) < 64
-                                else pa.nulls(len(cases), pa.string()).fill_null(""),
-                                pa.array(flagged), text)
+    return pc.replace_with_mask(_blank(len(cases)), pa.array(flagged), text)
+
+
+def _blank(n: int) -> pa.Array:
+    """n empty texts."""
+    return _text(np.full(n, "", dtype=object)) if n < 64 else pa.nulls(n, pa.string()).fill_null("")
 
 
 def warning_text(cases: CaseTable, payouts: Payouts) -> np.ndarray:
