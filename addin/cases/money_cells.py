@@ -13,7 +13,7 @@ import pyarrow.compute as pc
 
 from ..rules.money import MAX_CENTS, decimal_to_cents, format_cents, to_decimal
 from .errors import Problems
-from .text import FEW_CELLS, cell, is_blank, mask, matches
+from .text import FEW_CELLS, cell, held_bytes, is_blank, mask, matches
 
 _MONEY_RE = r"^(?P<whole>-?\d{1,15})(?:\.(?P<cents>\d{0,2}))?$"
 _TWO_PLACES_RE = r"^-?\d{1,15}\.\d{2}$"   # 240000.00: exactly a decimal(17, 2)
@@ -28,17 +28,18 @@ def _two_place_cents(cells: pa.Array) -> np.ndarray:
     return words[2 * decimals.offset: 2 * (decimals.offset + len(decimals)): 2].copy()
 
 
-def _simple_cents(cleaned: pa.Array) -> tuple[np.ndarray, np.ndarray]:
-    """(cents, simple) of plain amounts: digits, an optional minus, at most two decimals."""
+def _simple_cents(cleaned: pa.Array, blank: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(cents, simple) of plain amounts: digits, an optional minus, at most two decimals
+    (`blank`: where a cell is empty)."""
     if not LITTLE_ENDIAN or cleaned.null_count:
         return _cents_by_form(cleaned)
     # The usual column: every cell an amount with at most two decimals (or blank), which Arrow's
     # decimal cast reads in one pass; it refuses the column if any cell is not.
     try:
-        cents = _two_place_cents(pc.if_else(pc.equal(cleaned, ""), "0", cleaned))
+        cents = _two_place_cents(pc.if_else(pa.array(blank), "0", cleaned) if blank.any() else cleaned)
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
         return _cents_by_form(cleaned)   # read cell by cell: which cells are, and how the rest are
-    return cents, ~is_blank(cleaned)
+    return cents, ~blank
 
 
 def _cents_by_form(cleaned: pa.Array) -> tuple[np.ndarray, np.ndarray]:
@@ -75,13 +76,15 @@ def parse_money(text: pa.Array, column: str, errors: Problems, notes: Problems,
             if required and not present[-1]:
                 errors[k].append((column, "required, but blank"))
         return np.array(cents, dtype=np.int64), np.array(present, dtype=bool)
-    cleaned = text
+    cleaned, held = text, held_bytes(text)
     for mark in (",", "$"):
-        if mask(pc.match_substring(cleaned, mark)).any():
+        if mark.encode() in held:
             cleaned = pc.replace_substring(cleaned, mark, "")
-    cleaned = pc.utf8_trim_whitespace(cleaned)
+    # (a space, a control character or one beyond ASCII: perhaps whitespace to trim)
+    if not held.isascii() or (held and np.frombuffer(held, dtype=np.uint8).min() < 0x21):
+        cleaned = pc.utf8_trim_whitespace(cleaned)
     blank = is_blank(cleaned)
-    cents, simple = _simple_cents(cleaned)
+    cents, simple = _simple_cents(cleaned, blank)
     for k in np.flatnonzero(~simple & ~blank):
         cents[k] = _odd_cents(cell(text, k), column, k, errors, notes)
     too_big = np.abs(cents) > MAX_CENTS

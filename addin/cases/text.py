@@ -111,6 +111,21 @@ def _python_search(pattern: str) -> re.Pattern:
     return re.compile(pattern, re.IGNORECASE)
 
 
+def text_bytes(text: pa.Array) -> tuple[np.ndarray, np.ndarray]:
+    """(bytes, offsets) of a string array's cells, without copying them."""
+    width = np.int64 if pa.types.is_large_string(text.type) else np.int32
+    offsets = np.frombuffer(text.buffers()[1], dtype=width)[text.offset: text.offset + len(text) + 1]
+    data = text.buffers()[2]
+    return (np.frombuffer(data, dtype=np.uint8) if data is not None else np.zeros(0, np.uint8)), offsets
+
+
+def held_bytes(text: pa.Array) -> bytes:
+    """The bytes of all the cells of a string array, one after another (one copy: `in` then
+    finds a byte at memchr's speed)."""
+    data, offsets = text_bytes(text)
+    return data[offsets[0]:offsets[-1]].tobytes() if len(offsets) else b""
+
+
 def is_blank(text: pa.Array) -> np.ndarray:
     if len(text) <= FEW_CELLS:
         return np.array([c == "" for c in text.to_pylist()], dtype=bool)

@@ -14,6 +14,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pcsv
 
+from ..cases.text import held_bytes, text_bytes
 from .output import FORMULA_PREFIXES, neutralize
 
 TEXT = pa.string()
@@ -29,26 +30,16 @@ def _plain_text(cells: object) -> str:
     return str(cells)
 
 
-def _cells(text: pa.Array) -> tuple[np.ndarray, np.ndarray]:
-    """(bytes, offsets) of a string array's cells, without copying them."""
-    width = np.int64 if pa.types.is_large_string(text.type) else np.int32
-    offsets = np.frombuffer(text.buffers()[1], dtype=width)[text.offset: text.offset + len(text) + 1]
-    data = text.buffers()[2]
-    return (np.frombuffer(data, dtype=np.uint8) if data is not None else np.zeros(0, np.uint8)), offsets
-
-
 def _holds_any(text: pa.Array, characters: bytes) -> bool:
     """Whether any cell holds one of `characters` (single bytes), by scans of the bytes."""
-    data, offsets = _cells(text)
-    part = data[offsets[0]:offsets[-1]].tobytes() if len(offsets) else b""
+    part = held_bytes(text)
     return any(bytes([c]) in part for c in characters)
 
 
 def _holding(text: pa.Array, characters: str) -> dict[str, bool]:
     """For each of `characters` (one byte each), whether any cell holds it (one copy of the
     column's bytes, then a fast scan for each)."""
-    data, offsets = _cells(text)
-    part = data[offsets[0]:offsets[-1]].tobytes() if len(offsets) else b""
+    part = held_bytes(text)
     return {c: c.encode() in part for c in characters}
 
 
@@ -57,7 +48,7 @@ _RISKY_FIRST[list("".join(FORMULA_PREFIXES).encode())] = True
 
 
 def _guarded(text: pa.Array) -> pa.Array:
-    data, offsets = _cells(text)
+    data, offsets = text_bytes(text)
     if not len(data):
         return text
     # Each cell's first byte, or for an empty cell the next one's (which can only send the
