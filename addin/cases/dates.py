@@ -29,6 +29,7 @@ _TIME = r"(?:[ T]+(\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:\s*[AaPp]\.?[Mm]\.?)?)\s
 ISO_RE = r"\d{4}-\d{2}-\d{2}" + _TIME
 NOT_A_DAY = "is not a real calendar date"
 OUTSIDE_YEARS = f"is outside {FIRST_YEAR}-{LAST_YEAR}"
+_FIRST_DAY, _PAST_LAST_DAY = np.datetime64(f"{FIRST_YEAR}-01-01", "D"), np.datetime64(f"{LAST_YEAR + 1}-01-01", "D")
 YMD_RE = r"(\d{4})[/.\-](\d{1,2})[/.\-](\d{1,2})" + _TIME
 SLASH_RE = r"(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})" + _TIME
 SHORT_YEAR_RE = r"\d{1,2}[/.\-]\d{1,2}[/.\-]\d{2}" + _TIME
@@ -218,7 +219,7 @@ def parse_dates(text: pa.Array, column: str, order: DateOrder | None, rows: np.n
             return few, ()
     out = np.full(n, np.datetime64("NaT"), dtype=DAY)
     iso = matches(text, ISO_RE)
-    time = np.full(n, "", dtype=object)
+    time = None   # each cell's time of day ('' for none), made once a cell may have one
     if iso.any():
         at_iso = np.flatnonzero(iso)
         if n <= FEW_CELLS:  # a formula's case: its cells in Python, by the same reading
@@ -230,6 +231,7 @@ def parse_dates(text: pa.Array, column: str, order: DateOrder | None, rows: np.n
             out[iso] = _iso_days(cells)
             timed = mask(pc.greater(pc.utf8_length(cells), 10))
         if timed.any():
+            time = np.full(n, "", dtype=object)
             longer = series(text, at_iso[timed])
             at = longer.str.slice(11).str.extract(r"^[ T]*(\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)")[0]
             time[at_iso[timed]] = _nonzero_time(at).str.slice(0, 5).to_numpy(dtype=object)
@@ -246,6 +248,7 @@ def parse_dates(text: pa.Array, column: str, order: DateOrder | None, rows: np.n
         first = rows[rest][np.unique(codes, return_index=True)[1]]   # each value's first row
         distinct, order_name = _distinct(pd.Series(uniques, dtype=object), first, order)
         out[rest] = distinct.days[codes]
+        time = np.full(n, "", dtype=object) if time is None else time
         time[rest] = distinct.time[codes]
         for k, value, why in zip(rest, others, distinct.problem[codes]):
             if why:
@@ -256,11 +259,11 @@ def parse_dates(text: pa.Array, column: str, order: DateOrder | None, rows: np.n
             applied = (Applied(column, f"dates such as {example!r}",
                                f"{order_name} ({DateOrder[order_name].value})", int(slash.sum()),
                                How.DATE_ORDER),)
-    years = out.astype("datetime64[Y]").astype(np.int64) + 1970
-    for k in true_rows(~np.isnat(out) & ((years < FIRST_YEAR) | (years > LAST_YEAR))):
+    # (NaT is neither before nor after a day)
+    for k in true_rows((out < _FIRST_DAY) | (out >= _PAST_LAST_DAY)):
         errors[k].append((column, f"{cell(text, k)[:40]!r} {OUTSIDE_YEARS}"))
         out[k] = np.datetime64("NaT")
-    for k in true_rows((time != "") & ~np.isnat(out)):
+    for k in (true_rows((time != "") & ~np.isnat(out)) if time is not None else ()):
         notes[k].append((column, f"{cell(text, k)[:40]!r} has a time of day ({time[k]}); read as "
                                  f"the date {out[k]}"))
     return out, applied

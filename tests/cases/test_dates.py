@@ -105,3 +105,12 @@ def test_a_large_column_of_iso_text_and_other_forms_reads_every_row(agreements):
     cases = read(agreements, *dates)
     assert (cases.termination_date == cases.termination_date[0]).all()
     assert str(cases.termination_date[0]) == "2024-12-31"
+
+
+@pytest.mark.parametrize("padding", [0, 20_000])   # a formula's few cells, and a long column
+def test_the_first_and_last_days_of_the_years_read_are_the_edges(agreements, padding):
+    edges = ["1949-12-31", "1950-01-01", "2149-12-31", "2150-01-01", "12/31/1949", "Jan 1, 2150"]
+    cases = read(agreements, *edges, *["2024-12-31"] * padding)
+    outside = ["is outside 1950-2149" in " ".join(e) for e in cases.errors[:len(edges)]]
+    assert outside == [True, False, False, True, True, True]
+    assert [str(d) for d in cases.termination_date[1:3]] == ["1950-01-01", "2149-12-31"]
