@@ -25,6 +25,7 @@ from .money import installment_amounts, mul_div_round
 from .terms import Agreement
 
 PAID, NO_SEVERANCE, REJECTED = "paid", "no_severance", "rejected"
+_STATUSES = np.array([PAID, NO_SEVERANCE, REJECTED], dtype=object)
 # Why a case pays nothing, as codes (results.words says each in words); rejected rows carry
 # their problems in CaseTable.errors.
 FOR_CAUSE, RESIGNATION, GOOD_REASON_CONSENTED = "for_cause", "resignation", "good_reason_consented"
@@ -242,7 +243,7 @@ def compute(cases: CaseTable, agreements: Mapping[str, Agreement], *, paydays: b
     cash_total = salary_continuation + prorated_bonus + unpaid_bonus
     total_value = cash_total + benefits_continuation
 
-    status = np.where(~valid, REJECTED, np.where(eligible, PAID, NO_SEVERANCE)).astype(object)
+    status = _STATUSES[np.where(~valid, 2, np.where(eligible, 0, 1))]
     why = np.full(n, "", dtype=object)
     why[valid & (reason == "for_cause")] = FOR_CAUSE
     why[valid & (reason == "resignation")] = RESIGNATION
