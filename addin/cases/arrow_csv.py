@@ -21,11 +21,26 @@ BLOCK_BYTES = 1 << 23
 
 def _plain(raw: bytes, above_end: int) -> bool:
     """Whether the file has none of the features the two readers treat differently."""
-    if b"\n\n" in raw or b"\n\r\n" in raw or raw.startswith((b"\n", b"\r")):
-        return False  # a blank line is a (blank) row to pandas, nothing to Arrow
-    if b"\r" in raw and raw.count(b"\r") != raw.count(b"\r\n"):
+    # A blank line is a (blank) row to pandas, nothing to Arrow.
+    if raw.startswith((b"\n", b"\r")) or _blank_line(raw):
+        return False
+    if b"\r" in raw and (b"\n\r\n" in raw or raw.count(b"\r") != raw.count(b"\r\n")):
         return False
     return b'"' not in raw[:above_end]
+
+
+_BLANK_CHUNK = 1 << 23
+
+
+def _blank_line(raw: bytes) -> bool:
+    """Whether two line breaks follow each other anywhere (by numpy over 8 MiB at a time: a
+    search for two bytes as common as a line break is slow in Python's bytes)."""
+    a = np.frombuffer(raw, dtype=np.uint8)
+    for start in range(0, len(a), _BLANK_CHUNK):
+        breaks = np.flatnonzero(a[start:start + _BLANK_CHUNK + 1] == ord("\n"))   # (one byte shared)
+        if (np.diff(breaks) == 1).any():
+            return True
+    return False
 
 
 def read_text_table(raw: bytes, sep: str, above: int, header: list[str]) -> pd.DataFrame | None:
