@@ -13,7 +13,7 @@ import pyarrow.compute as pc
 
 from ..rules.money import MAX_CENTS, decimal_to_cents, format_cents, to_decimal
 from .errors import Problems
-from .text import FEW_CELLS, cell, held_bytes, is_blank, mask, matches
+from .text import FEW_CELLS, cell, held_bytes, is_blank, mask, matches, trimmed
 
 _MONEY_RE = r"^(?P<whole>-?\d{1,15})(?:\.(?P<cents>\d{0,2}))?$"
 _TWO_PLACES_RE = r"^-?\d{1,15}\.\d{2}$"   # 240000.00: exactly a decimal(17, 2)
@@ -80,9 +80,7 @@ def parse_money(text: pa.Array, column: str, errors: Problems, notes: Problems,
     for mark in (",", "$"):
         if mark.encode() in held:
             cleaned = pc.replace_substring(cleaned, mark, "")
-    # (a space, a control character or one beyond ASCII: perhaps whitespace to trim)
-    if not held.isascii() or (held and np.frombuffer(held, dtype=np.uint8).min() < 0x21):
-        cleaned = pc.utf8_trim_whitespace(cleaned)
+    cleaned = trimmed(cleaned)
     blank = is_blank(cleaned)
     cents, simple = _simple_cents(cleaned, blank)
     for k in np.flatnonzero(~simple & ~blank):
