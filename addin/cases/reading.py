@@ -117,12 +117,23 @@ def _csv_lines(frame: pd.DataFrame, text: str) -> np.ndarray:
     return lines
 
 
-def _read_csv(path: Path, case_map: CaseMap) -> SourceTable:
+def _while(meanwhile: Callable[[], None] | None, function: Callable, *args):
+    """function(*args) on another thread while this one does `meanwhile` (Arrow reads a file
+    without the GIL)."""
+    if meanwhile is None:
+        return function(*args)
+    with ThreadPoolExecutor(1) as pool:
+        result = pool.submit(function, *args)
+        meanwhile()
+        return result.result()
+
+
+def _read_csv(path: Path, case_map: CaseMap, meanwhile: Callable[[], None] | None = None) -> SourceTable:
     raw = path.read_bytes()
     _check_text(path, raw)
     head = _decode(path, raw, 4 * CSV_HEAD_CHARS)   # holds the first CSV_HEAD_CHARS characters
     sep, above, header = _csv_layout(path, head, case_map)
-    frame = read_text_table(raw, sep, above, header)
+    frame = _while(meanwhile, read_text_table, raw, sep, above, header)
     if frame is not None:
         text_last = raw[raw.rfind(b"\n") + 1:].decode("utf-8", "replace")
         lines = record_lines(frame, b'"' in raw)
@@ -300,9 +311,9 @@ def _read_book(path: Path, book, case_map: CaseMap) -> SourceTable:
     return SourceTable(frame, np.arange(found + 2, found + 2 + len(frame)), found + 1, sheet.title)
 
 
-def _read_parquet(path: Path, case_map: CaseMap) -> SourceTable:
+def _read_parquet(path: Path, case_map: CaseMap, meanwhile: Callable[[], None] | None = None) -> SourceTable:
     try:
-        frame = pd.read_parquet(path)
+        frame = _while(meanwhile, pd.read_parquet, path)
     except Exception as exc:
         raise CaseFileError(f"{path}: not a readable Parquet file: {type(exc).__name__}") from None
     # A Parquet table has no header row: its rows are numbered from 1.
@@ -317,15 +328,15 @@ def read_cases(path: str | Path, case_map: CaseMap = NO_MAP,
                meanwhile: Callable[[], None] | None = None) -> tuple[pd.DataFrame, Reading]:
     """The case table as read (see prepare_table), and how it was read; CaseFileError when the
     file cannot be used at all. `meanwhile`: work the caller does next, done while the reader
-    waits on calamine laying out a sheet (it holds no GIL); it may be left undone."""
+    waits on work that holds no GIL (Arrow reading a CSV or Parquet file, calamine laying out a
+    sheet); it may be left undone."""
     p = Path(path)
     _check_size(p)
     suffix = p.suffix.lower()
     if suffix not in READERS:
         raise CaseFileError(f"{p}: unsupported file type {suffix or '(none)'!r}; use .csv, .xlsx or .parquet")
     try:
-        reader = READERS[suffix]
-        table = reader(p, case_map, meanwhile) if reader is _read_xlsx else reader(p, case_map)
+        table = READERS[suffix](p, case_map, meanwhile)
     except MemoryError:
         raise CaseFileError(f"{p}: too large to read into memory") from None
     except OSError as exc:

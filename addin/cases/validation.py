@@ -385,7 +385,7 @@ def load_cases(path: str | Path, agreements: Mapping[str, Agreement] | Later[Map
                date_order: str | DateOrder | None = None) -> CaseTable:
     """The cases of a file, read with its map file (`case_map`) and the command line's --sheet
     and --date-order; `CaseTable.reading` says how it was read and every mapping applied.
-    `agreements` may be Later: the reader loads them while it waits on calamine, and their own
+    `agreements` may be Later: the reader loads them while it waits on Arrow or calamine, and their own
     error, if any, comes before any of the file's, as when they are loaded first."""
     terms = agreements if isinstance(agreements, Later) else None
     try:

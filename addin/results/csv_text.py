@@ -30,12 +30,6 @@ def _plain_text(cells: object) -> str:
     return str(cells)
 
 
-def _holds_any(text: pa.Array, characters: bytes) -> bool:
-    """Whether any cell holds one of `characters` (single bytes), by scans of the bytes."""
-    part = held_bytes(text)
-    return any(bytes([c]) in part for c in characters)
-
-
 def _holding(text: pa.Array, characters: str) -> dict[str, bool]:
     """For each of `characters` (one byte each), whether any cell holds it (one copy of the
     column's bytes, then a fast scan for each)."""
@@ -101,7 +95,7 @@ ROWS_PER_PART = 1 << 15  # rows: a part of a million-row table is a few MiB of t
 
 def _quoted(text: pa.Array) -> pa.Array:
     """Header cells quoted as Python's csv writer quotes them."""
-    if not _holds_any(text, b',"\n'):
+    if not any(_holding(text, ',"\n').values()):
         return text
     needs = pc.match_substring_regex(text, NEEDS_QUOTES)
     quote = pa.scalar('"', text.type)
