@@ -20,31 +20,33 @@ from .cases import CaseFileError, DateOrder, How, describe, load_cases
 from .results import payroll
 from .results.csv_text import write_csv
 from .results.output import OutputError, atomic_path, write_table
-from .results.tables import calc_frame, calc_parts, schedule_frame, schedule_parts
+from .results.tables import CALC_REPEATED, calc_frame, calc_parts, schedule_frame, schedule_parts
 from .rules.engine import compute
 from .rules.terms import TermsError, load_agreements
 
 EXIT_OK, EXIT_REJECTED, EXIT_USAGE = 0, 1, 2
 
 
-def _write_results(args, table, sheet: str, arrow=None) -> int:
+def _write_results(args, table, sheet: str, arrow=None, repeated=None) -> int:
     """Read, validate and compute the cases, then write one result table (calc or schedule);
-    `arrow`: the same table as Arrow columns, written where the file holds text (CSV, Parquet)."""
+    `arrow`: the same table as Arrow columns, written where the file holds text (CSV, Parquet);
+    `repeated`: its columns whose values repeat (see write_results)."""
     agreements = Later(lambda: load_agreements(args.terms))   # loaded while the cases are read
     with paused_collection():   # bulk work: millions of objects and no cycles among them
         cases = load_cases(args.cases, agreements, **case_options(args))
         payouts = compute(cases, agreements.value())
         as_text = args.out is not None and Path(args.out).suffix.lower() in (".csv", ".parquet")
         write_results((arrow if arrow is not None and as_text else table)(cases, payouts), args.out,
-                      refuse=(args.cases,), sheet=sheet)
+                      refuse=(args.cases,), sheet=sheet, repeated=repeated)
     say_reading(cases)
     return _summary(args, payouts)
 
 
-def write_results(frame, out, refuse, sheet: str) -> None:
+def write_results(frame, out, refuse, sheet: str, repeated=None) -> None:
     """A result table (a frame, or Arrow columns) to OUT: CSV by Arrow's string kernels (a
     million rows in about a second), Arrow columns to Parquet by Arrow, every other table by
-    write_table."""
+    write_table. `repeated`: the columns a Parquet file stores as dictionaries (None: every
+    column, Arrow's default)."""
     suffix = Path(out).suffix.lower() if out is not None else ""
     if suffix == ".csv":
         with atomic_path(out, refuse) as tmp, open(tmp, "wb") as stream:
@@ -53,7 +55,8 @@ def write_results(frame, out, refuse, sheet: str) -> None:
         with atomic_path(out, refuse) as tmp:
             parts = iter([frame] if isinstance(frame, pa.Table) else frame)
             first = next(parts)
-            with pq.ParquetWriter(tmp, first.schema) as writer:
+            dictionary = True if repeated is None else [n for n in first.schema.names if n in repeated]
+            with pq.ParquetWriter(tmp, first.schema, use_dictionary=dictionary) as writer:
                 for part in itertools.chain([first], parts):
                     writer.write_table(part)
     else:
@@ -63,7 +66,7 @@ def write_results(frame, out, refuse, sheet: str) -> None:
 def _calc(args) -> int:
     options = _payroll_options(args)
     return _write_results(args, payroll.calc_table(options, calc_frame), "Results",
-                          arrow=None if options.any() else calc_parts)
+                          arrow=None if options.any() else calc_parts, repeated=CALC_REPEATED)
 
 
 def _schedule(args) -> int:

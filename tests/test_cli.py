@@ -59,6 +59,20 @@ def test_calc_writes_every_format_with_the_same_rows(tmp_path, sample_cases_path
     assert len(frame) == 43
 
 
+def test_calc_parquet_holds_the_csv_cells_with_only_repeating_columns_as_dictionaries(tmp_path, sample_cases_path):
+    import pyarrow.parquet as pq
+    from addin.results.tables import CALC_REPEATED
+    severance("calc", sample_cases_path, "-o", tmp_path / "payouts.csv")
+    severance("calc", sample_cases_path, "-o", tmp_path / "payouts.parquet")
+    csv = pd.read_csv(tmp_path / "payouts.csv", dtype=str, keep_default_na=False)
+    parquet = pd.read_parquet(tmp_path / "payouts.parquet").astype(str)
+    pd.testing.assert_frame_equal(parquet, csv)
+    column = pq.ParquetFile(tmp_path / "payouts.parquet").metadata.row_group(0).column
+    encodings = {column(k).path_in_schema: column(k).encodings for k in range(len(CALC_COLUMNS))}
+    dictionary = {name for name, used in encodings.items() if "RLE_DICTIONARY" in used}
+    assert dictionary == set(CALC_REPEATED) and "employee_id" not in dictionary
+
+
 def test_schedule_lists_every_payment(tmp_path, sample_cases_path):
     out = tmp_path / "schedule.csv"
     assert severance("schedule", sample_cases_path, "-o", out).returncode == 1

@@ -36,6 +36,12 @@ MONEY_RESULTS = ("salary_continuation", "prorated_bonus", "unpaid_bonus", "benef
                  "cash_total", "total_value", "installment_amount", "last_installment_amount")
 DATE_RESULTS = ("lump_sum_due_date", "continuation_end_date", "benefits_end_date",
                 "first_installment_date")
+# The calc columns whose values repeat from row to row (codes, words, fractions, dates, counts):
+# a Parquet file stores each of their values once (a dictionary). The others (row numbers, ids,
+# names, warnings, amounts) hardly repeat and are stored as they are: Arrow trying a dictionary
+# on each of them, part after part, took a quarter of a million-case file's writing, for a
+# larger file.
+CALC_REPEATED = ("agreement", "status", "reason", "bonus_proration", *DATE_RESULTS, "installments")
 # The calc columns made from the engine's payment calendar (PAYDAY_FIELDS): the others are
 # figures a formula can have from compute(..., paydays=False).
 PAYDAY_RESULTS = DATE_RESULTS + ("installments", "installment_amount", "last_installment_amount")
