@@ -4,7 +4,9 @@
     the GIL, so one part's text is made while the part before it is written (two cores here do
     the work of a million-case calc side by side);
   - `Later`: a value the caller needs next (a command's terms), computed by a reader while it
-    waits on work that does not hold the GIL (calamine laying a sheet out), or when asked for.
+    waits on work that does not hold the GIL (calamine laying a sheet out), or when asked for;
+  - `alongside`: one call on another thread while this one does other work (Arrow reading a
+    file, the terms loaded meanwhile).
 """
 
 from __future__ import annotations
@@ -34,6 +36,16 @@ def ahead(function: Callable[[Item], Result], items: Iterable[Item], workers: in
         finally:
             for future in pending:   # the taker stopped early (or failed): no more work
                 future.cancel()
+
+
+def alongside(function: Callable[..., Result], *args, meanwhile: Callable[[], None] | None = None) -> Result:
+    """function(*args), on another thread while this one does `meanwhile` (None: just the call)."""
+    if meanwhile is None:
+        return function(*args)
+    with ThreadPoolExecutor(1) as pool:
+        result = pool.submit(function, *args)
+        meanwhile()
+        return result.result()
 
 
 class Later(Generic[Result]):

@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from addin.ahead import Later, ahead
+from addin.ahead import Later, ahead, alongside
 
 
 def test_results_come_in_order_whatever_order_they_finish_in():
@@ -71,3 +71,30 @@ def test_later_keeps_its_error_for_whoever_asks_for_the_value():
     for _ in range(2):
         with pytest.raises(ValueError, match="bad terms"):
             later.value()
+
+
+def test_alongside_runs_the_call_on_another_thread_while_this_one_does_the_other_work():
+    threads = {}
+    both = threading.Barrier(2, timeout=5)   # each waits for the other: they run at once
+
+    def call(x):
+        threads["call"] = threading.get_ident()
+        both.wait()
+        return x + 1
+
+    def meanwhile():
+        threads["meanwhile"] = threading.get_ident()
+        both.wait()
+    assert alongside(call, 41, meanwhile=meanwhile) == 42
+    assert threads["meanwhile"] == threading.get_ident() != threads["call"]
+    assert alongside(lambda x: x * 2, 21) == 42   # no other work: just the call
+
+
+def test_alongside_raises_the_calls_error_after_the_other_work_is_done():
+    done = []
+
+    def fails():
+        raise ValueError("unreadable")
+    with pytest.raises(ValueError, match="unreadable"):
+        alongside(fails, meanwhile=lambda: done.append(True))
+    assert done == [True]

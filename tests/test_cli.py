@@ -7,9 +7,10 @@ import sys
 from pathlib import Path
 
 import pandas as pd
+import pyarrow.parquet as pq
 import pytest
 
-from addin.results.tables import CALC_COLUMNS, SCHEDULE_COLUMNS
+from addin.results.tables import CALC_COLUMNS, CALC_REPEATED, SCHEDULE_COLUMNS
 
 SEVERANCE = shutil.which("severance", path=str(Path(sys.executable).parent)) or "severance"
 
@@ -60,8 +61,6 @@ def test_calc_writes_every_format_with_the_same_rows(tmp_path, sample_cases_path
 
 
 def test_calc_parquet_holds_the_csv_cells_with_only_repeating_columns_as_dictionaries(tmp_path, sample_cases_path):
-    import pyarrow.parquet as pq
-    from addin.results.tables import CALC_REPEATED
     severance("calc", sample_cases_path, "-o", tmp_path / "payouts.csv")
     severance("calc", sample_cases_path, "-o", tmp_path / "payouts.parquet")
     csv = pd.read_csv(tmp_path / "payouts.csv", dtype=str, keep_default_na=False)

@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
+from ..ahead import alongside
 from .arrow_csv import read_text_table, record_lines
 from .columns import CARRIED_PREFIX, HEADER_SEARCH_ROWS, REQUIRED_COLUMNS
 from .errors import CaseFileError
@@ -117,23 +118,12 @@ def _csv_lines(frame: pd.DataFrame, text: str) -> np.ndarray:
     return lines
 
 
-def _while(meanwhile: Callable[[], None] | None, function: Callable, *args):
-    """function(*args) on another thread while this one does `meanwhile` (Arrow reads a file
-    without the GIL)."""
-    if meanwhile is None:
-        return function(*args)
-    with ThreadPoolExecutor(1) as pool:
-        result = pool.submit(function, *args)
-        meanwhile()
-        return result.result()
-
-
 def _read_csv(path: Path, case_map: CaseMap, meanwhile: Callable[[], None] | None = None) -> SourceTable:
     raw = path.read_bytes()
     _check_text(path, raw)
     head = _decode(path, raw, 4 * CSV_HEAD_CHARS)   # holds the first CSV_HEAD_CHARS characters
     sep, above, header = _csv_layout(path, head, case_map)
-    frame = _while(meanwhile, read_text_table, raw, sep, above, header)
+    frame = alongside(read_text_table, raw, sep, above, header, meanwhile=meanwhile)
     if frame is not None:
         text_last = raw[raw.rfind(b"\n") + 1:].decode("utf-8", "replace")
         lines = record_lines(frame, b'"' in raw)
@@ -313,7 +303,7 @@ def _read_book(path: Path, book, case_map: CaseMap) -> SourceTable:
 
 def _read_parquet(path: Path, case_map: CaseMap, meanwhile: Callable[[], None] | None = None) -> SourceTable:
     try:
-        frame = _while(meanwhile, pd.read_parquet, path)
+        frame = alongside(pd.read_parquet, path, meanwhile=meanwhile)
     except Exception as exc:
         raise CaseFileError(f"{path}: not a readable Parquet file: {type(exc).__name__}") from None
     # A Parquet table has no header row: its rows are numbered from 1.
