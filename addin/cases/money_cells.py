@@ -11,7 +11,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from ..rules.money import MAX_CENTS, decimal_to_cents, format_cents, to_decimal
+from ..rules.money import MAX_CENTS, beyond_largest, decimal_to_cents, format_cents, to_decimal
 from .errors import Problems
 from .text import FEW_CELLS, cell, held_bytes, is_blank, mask, matches, trimmed
 
@@ -104,7 +104,7 @@ def _odd_cents(original: str, column: str, k: int, errors: Problems, notes: Prob
     except ValueError as exc:
         errors[k].append((column, f"{exc}; write an amount such as 240000.00"))
         return 0
-    if abs(d) * 100 > MAX_CENTS:
+    if beyond_largest(d):
         errors[k].append((column, f"{original[:40]!r} is beyond the largest amount accepted "
                                   f"({format_cents(MAX_CENTS)})"))
         return 0

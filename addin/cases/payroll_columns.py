@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from ..rules.case import CaseTable
-from ..rules.money import MAX_CENTS, decimal_to_cents, format_cents, to_decimal
+from ..rules.money import MAX_CENTS, beyond_largest, decimal_to_cents, format_cents, to_decimal
 from ..rules.tax import RATE_SCALE
 from ..rules.withholding import PayrollInputs
 from .columns import PAYROLL_COLUMNS
@@ -67,7 +67,7 @@ def _money(text: pd.Series, column: str, problems: list[tuple[int, str, str]],
             continue
         if d < 0:
             problems.append((k, column, f"{cell[:40]!r} must not be negative"))
-        elif d * 100 > MAX_CENTS:
+        elif beyond_largest(d):
             problems.append((k, column, f"{cell[:40]!r} is beyond the largest amount accepted "
                                         f"({format_cents(MAX_CENTS)})"))
         else:

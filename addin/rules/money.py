@@ -15,6 +15,13 @@ CENT = Decimal("0.01")
 # The largest amount an input may carry: keeps every intermediate product inside int64.
 MAX_CENTS = 100_000_000_000  # 1,000,000,000.00
 FEW_AMOUNTS = 16  # up to this many, cents_text formats in Python (see there)
+_LARGEST = Decimal(MAX_CENTS).scaleb(-2)
+
+
+def beyond_largest(d: Decimal) -> bool:
+    """Whether an amount is beyond MAX_CENTS, compared exactly: turned into cents first, an
+    amount such as 1e1000000 overflows Decimal's context (and a row's bad cell would stop the run)."""
+    return d.copy_abs() > _LARGEST   # copy_abs, not abs: abs rounds to the context, and overflows too
 
 
 def round_cents(value: Decimal) -> Decimal:

@@ -33,6 +33,7 @@ def errors_of(agreements, **overrides):
     ("base_salary", "abc", "base_salary: 'abc' is not a number"),
     ("base_salary", "", "base_salary: required, but blank"),
     ("base_salary", "1e30", "beyond the largest amount"),
+    ("base_salary", "1e1000000", "beyond the largest amount"),   # past Decimal's exponents as cents
     ("base_salary", "NaN", "is not a finite number"),
     ("prior_year_bonus_declared", "-5", "prior_year_bonus_declared: '-5.00' must not be negative"),
     ("prior_year_bonus_paid", "12,3x", "prior_year_bonus_paid: '12,3x' is not a number"),

@@ -195,6 +195,7 @@ def test_calc_totals_add_up_the_payments(agreements):
     ("ytd_wages", "lots", "row 1, ytd_wages: 'lots' is not a number"),
     ("ytd_wages", "-5", "row 1, ytd_wages: '-5' must not be negative"),
     ("ytd_supplemental_wages", "1e400", "row 1, ytd_supplemental_wages:"),
+    ("ytd_wages", "1e1000000", "row 1, ytd_wages: '1e1000000' is beyond the largest amount accepted"),
     ("state_withholding_rate", "6.6", "row 1, state_withholding_rate: '6.6' must be a rate from 0 up to 1"),
     ("state_withholding_rate", "0.0000001", "row 1, state_withholding_rate: '0.0000001' has more than six"),
     ("specified_employee", "perhaps", "row 1, specified_employee: 'perhaps' is not true or false"),
