@@ -13,7 +13,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from . import finance, report, workbooks
+from . import finance
 from .ahead import Later
 from .collection import paused_collection
 from .cases import CaseFileError, DateOrder, How, describe, load_cases
@@ -150,9 +150,12 @@ def build_parser() -> argparse.ArgumentParser:
     schedule.set_defaults(run=_schedule)
     _add_payroll_options(schedule, section_409a=False)
 
-    report.add_subcommand(sub, common)
+    # (the report's and the workbooks' flags, without their writers: imported when they run)
+    from .report.command import add_subcommand as add_report
+    from .workbooks.command import add_subcommand as add_templates
+    add_report(sub, common)
     finance.add_subcommands(sub, common)
-    workbooks.add_subcommand(sub, common)
+    add_templates(sub, common)
     return parser
 
 

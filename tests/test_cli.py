@@ -221,3 +221,29 @@ def test_the_flags_override_the_map_and_reach_schedule_and_report(tmp_path):
     assert result.returncode == 0, result.stderr
     assert "2 input rows: 2 paid" in result.stderr
     assert severance("calc", cases, "--date-order", "XYZ").returncode == 2
+
+
+# A CSV calc imports neither the report's writer nor the workbooks' builders (openpyxl among them):
+# a command run on a small case table would spend about a third of its time importing them.
+LEAN_CALC = """
+import sys
+from addin.cli import main
+code = main(sys.argv[1:])
+heavy = sorted(m for m in ("openpyxl", "addin.report.writer", "addin.workbooks.check", "matplotlib",
+                           "xlwings") if m in sys.modules)
+print("heavy:", ",".join(heavy))
+sys.exit(code)
+"""
+
+
+def test_a_csv_calc_imports_no_writer_it_does_not_use(tmp_path, sample_cases_path):
+    out = tmp_path / "payouts.csv"
+    result = subprocess.run([sys.executable, "-c", LEAN_CALC, "calc", sample_cases_path, "-o", out],
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 1, result.stderr   # the sample holds rejected rows
+    assert result.stdout.strip() == "heavy:", result.stdout
+    assert len(pd.read_csv(out)) == 43
+    # The flags of the commands whose writers were not imported are all there.
+    help_text = severance("report", "--help").stdout
+    assert "--paper {letter,a4}" in help_text and "--whatif-case" in help_text
+    assert "--agreement" in severance("templates", "build", "--help").stdout

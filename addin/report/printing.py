@@ -8,18 +8,12 @@ scale to MIN_TEXT_POINTS); this module only turns a sheet's widths into its page
 
 from __future__ import annotations
 
-from enum import Enum
 from typing import Mapping
 
 from openpyxl.utils import column_index_from_string, get_column_letter
 
+from .paper import Paper
 from .plan import SheetPlan
-
-
-class Paper(str, Enum):
-    LETTER = "letter"
-    A4 = "a4"
-
 
 PAPER_SIZE = {Paper.LETTER: 1, Paper.A4: 9}           # Excel's paperSize codes
 PAPER_INCHES = {Paper.LETTER: (8.5, 11.0), Paper.A4: (8.27, 11.69)}

@@ -35,10 +35,10 @@ from ..rules.engine import REJECTED, Payouts, compute
 from ..rules.payments import payments
 from ..rules.terms import DEFAULT_AGREEMENT_ID, Agreement, load_agreements
 from .layout import ReportCounts, agreements_used, plan_report
-from .options import add_finance_arguments, report_options
+from .options import report_options
 from .plan import MAX_SHEET_ROWS, ReportPlan, SheetPlan
 from .pdf import register_plan, soffice, to_pdf
-from .printing import Paper, set_up_page
+from .printing import set_up_page
 from .stamp import make_stamp
 from .extras import ReportOptions
 from .sheet_charts import add_charts
@@ -51,7 +51,7 @@ from .values import counts_text, summary_values
 SAMPLE_CASES = (Path(__file__).resolve().parents[2] / "workbooks" / "sample_cases.csv",
                 Path("workbooks") / "sample_cases.csv")
 
-__all__ = ["build_report", "write_statements", "build_report_template", "add_subcommand",
+__all__ = ["build_report", "write_statements", "build_report_template",
            "MAX_SHEET_ROWS"]
 
 
@@ -298,7 +298,8 @@ def _finish(ws, sheet: SheetPlan, styles: ReportStyles) -> None:
 # ---------------------------------------------------------------------------------------------
 # The command
 
-def _run(args) -> int:
+def run(args) -> int:
+    """`severance report` (its flags: addin.report.command)."""
     agreements = load_agreements(args.terms)
     _check_out(args.out)
     if args.pdf:
@@ -347,22 +348,3 @@ def write_pdfs(cases: CaseTable, payouts: Payouts, agreements: Mapping[str, Agre
                                       styles=styles, refuse=refuse, source=Path(args.cases).name,
                                       input_path=args.cases, paper=args.paper)
         return to_pdf([register, *statements], folder)
-
-
-def add_subcommand(subparsers, common) -> None:
-    p = subparsers.add_parser(
-        "report", help="an auditable payout workbook: Summary, Line items, Payment schedule, "
-                       "Exceptions and Agreement sheets, with live formulas")
-    common(p)
-    p.add_argument("-o", "--out", required=True, metavar="OUT.xlsx", help="the workbook to write")
-    p.add_argument("--per-employee", metavar="DIR",
-                   help="also write one statement workbook per paid employee into DIR")
-    p.add_argument("--template", metavar="XLSX",
-                   help="style template (see workbooks/report_template.xlsx)")
-    p.add_argument("--pdf", metavar="DIR",
-                   help="also print the payout register and every statement to PDF in DIR "
-                        "(through LibreOffice headless)")
-    p.add_argument("--paper", choices=[p.value for p in Paper], default=Paper.LETTER.value,
-                   help="the paper every sheet is set up to print on (default: letter)")
-    add_finance_arguments(p)
-    p.set_defaults(run=_run)

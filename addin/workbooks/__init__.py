@@ -2,6 +2,6 @@
 report style template, each built by code from a plan of typed cells (layout). May import every
 layer below it and addin.udfs."""
 
-from .check import add_subcommand
+from .command import add_subcommand  # (the builders are imported when a command runs)
 
 __all__ = ["add_subcommand"]

@@ -16,14 +16,8 @@ from ..results.output import OutputError
 from ..rules.terms import DEFAULT_AGREEMENT_ID, load_agreements
 from .calculator import build_calculator
 from .case_template import build_cases_template
+from .command import CALCULATOR, CASES_TEMPLATE, DEFAULT_DIR, FUNCTIONS, REPORT_TEMPLATE, WORKBOOKS
 from .report_template import build_report_template
-
-DEFAULT_DIR = Path("workbooks")
-CALCULATOR = "severance_calculator.xlsx"
-FUNCTIONS = "severance_functions.xlsx"
-CASES_TEMPLATE = "cases_template.xlsx"
-REPORT_TEMPLATE = "report_template.xlsx"
-WORKBOOKS = (CALCULATOR, FUNCTIONS, CASES_TEMPLATE, REPORT_TEMPLATE)
 
 
 def build_functions(path: str | Path) -> dict[str, str]:
@@ -169,7 +163,8 @@ def check(folder: str | Path = DEFAULT_DIR) -> dict[str, list[str]]:
         return out
 
 
-def _build_command(args) -> int:
+def build_command(args) -> int:
+    """`severance templates build` (its flags: addin.workbooks.command)."""
     agreement = None
     if args.terms or args.agreement:
         agreements = load_agreements(args.terms)
@@ -191,7 +186,8 @@ def _build_command(args) -> int:
     return 0
 
 
-def _check_command(args) -> int:
+def check_command(args) -> int:
+    """`severance templates check`."""
     stale = {name: diff for name, diff in check(args.dir).items() if diff}
     for name, diff in stale.items():
         print(f"{Path(args.dir) / name}: stale; rebuild with `severance templates build`", file=sys.stderr)
@@ -200,20 +196,3 @@ def _check_command(args) -> int:
     if not stale:
         print(f"all {len(WORKBOOKS)} workbooks in {args.dir} are current", file=sys.stderr)
     return 1 if stale else 0
-
-
-def add_subcommand(subparsers, common) -> None:
-    parser = subparsers.add_parser("templates", help="build the shipped workbooks, or check they are current")
-    sub = parser.add_subparsers(dest="templates_command", required=True)
-    build = sub.add_parser("build", help=f"write {', '.join(WORKBOOKS)}")
-    build.add_argument("--out", default=str(DEFAULT_DIR), metavar="DIR",
-                       help=f"folder to write into (default: {DEFAULT_DIR}/)")
-    build.add_argument("--terms", metavar="FILE",
-                       help="TOML file of [[agreement]] tables: build only the calculator, for --agreement")
-    build.add_argument("--agreement", metavar="ID", help="agreement of the calculator (default: "
-                                                         f"{DEFAULT_AGREEMENT_ID})")
-    build.set_defaults(run=_build_command)
-    checking = sub.add_parser("check", help="exit 1 if a committed workbook differs from a fresh build")
-    checking.add_argument("--dir", default=str(DEFAULT_DIR), metavar="DIR",
-                          help=f"folder of the committed workbooks (default: {DEFAULT_DIR}/)")
-    checking.set_defaults(run=_check_command)
