@@ -20,37 +20,40 @@ from .cases import CaseFileError, DateOrder, How, describe, load_cases
 from .results import payroll
 from .results.csv_text import write_csv
 from .results.output import OutputError, atomic_path, write_table
-from .results.tables import CALC_REPEATED, calc_frame, calc_parts, schedule_frame, schedule_parts
+from .results.tables import (CALC_MADE, CALC_REPEATED, SCHEDULE_MADE, calc_frame, calc_parts, schedule_frame,
+                             schedule_parts)
 from .rules.engine import compute
 from .rules.terms import TermsError, load_agreements
 
 EXIT_OK, EXIT_REJECTED, EXIT_USAGE = 0, 1, 2
 
 
-def _write_results(args, table, sheet: str, arrow=None, repeated=None) -> int:
+def _write_results(args, table, sheet: str, arrow=None, repeated=None, made=()) -> int:
     """Read, validate and compute the cases, then write one result table (calc or schedule);
     `arrow`: the same table as Arrow columns, written where the file holds text (CSV, Parquet);
-    `repeated`: its columns whose values repeat (see write_results)."""
+    `repeated`, `made`: its columns whose values repeat, and those made by the add-in (see
+    write_results)."""
     agreements = Later(lambda: load_agreements(args.terms))   # loaded while the cases are read
     with paused_collection():   # bulk work: millions of objects and no cycles among them
         cases = load_cases(args.cases, agreements, **case_options(args))
         payouts = compute(cases, agreements.value())
         as_text = args.out is not None and Path(args.out).suffix.lower() in (".csv", ".parquet")
         write_results((arrow if arrow is not None and as_text else table)(cases, payouts), args.out,
-                      refuse=(args.cases,), sheet=sheet, repeated=repeated)
+                      refuse=(args.cases,), sheet=sheet, repeated=repeated, made=made)
     say_reading(cases)
     return _summary(args, payouts)
 
 
-def write_results(frame, out, refuse, sheet: str, repeated=None) -> None:
+def write_results(frame, out, refuse, sheet: str, repeated=None, made=()) -> None:
     """A result table (a frame, or Arrow columns) to OUT: CSV by Arrow's string kernels (a
     million rows in about a second), Arrow columns to Parquet by Arrow, every other table by
     write_table. `repeated`: the columns a Parquet file stores as dictionaries (None: every
-    column, Arrow's default)."""
+    column, Arrow's default); `made`: the Arrow text columns made by the add-in from its own
+    figures, which a CSV file holds as they are (csv_text.write_csv)."""
     suffix = Path(out).suffix.lower() if out is not None else ""
     if suffix == ".csv":
         with atomic_path(out, refuse) as tmp, open(tmp, "wb") as stream:
-            write_csv(frame, stream)
+            write_csv(frame, stream, made=made)
     elif suffix == ".parquet" and not isinstance(frame, pd.DataFrame):
         with atomic_path(out, refuse) as tmp:
             parts = iter([frame] if isinstance(frame, pa.Table) else frame)
@@ -66,13 +69,13 @@ def write_results(frame, out, refuse, sheet: str, repeated=None) -> None:
 def _calc(args) -> int:
     options = _payroll_options(args)
     return _write_results(args, payroll.calc_table(options, calc_frame), "Results",
-                          arrow=None if options.any() else calc_parts, repeated=CALC_REPEATED)
+                          arrow=None if options.any() else calc_parts, repeated=CALC_REPEATED, made=CALC_MADE)
 
 
 def _schedule(args) -> int:
     options = _payroll_options(args)
     return _write_results(args, payroll.schedule_table(options, schedule_frame), "Schedule",
-                          arrow=None if options.any() else schedule_parts)
+                          arrow=None if options.any() else schedule_parts, made=SCHEDULE_MADE)
 
 
 # Payroll (issue 13): the withholding estimate and the Section 409A review, as options of

@@ -6,7 +6,7 @@ addin.results.output.neutralize does."""
 from __future__ import annotations
 
 import itertools
-from typing import BinaryIO, Callable, Iterable
+from typing import BinaryIO, Callable, Collection, Iterable
 
 import numpy as np
 import pandas as pd
@@ -133,18 +133,29 @@ def _pandas_csv(frame: pd.DataFrame, header: bool) -> bytes:
 def _arrow_text(column: pa.Array | pa.ChunkedArray) -> pa.Array:
     """An Arrow column (integers or text) as its CSV cells' text, text guarded as column_text
     guards it."""
-    if isinstance(column, pa.ChunkedArray):
-        column = column.combine_chunks() if column.num_chunks != 1 else column.chunk(0)
+    column = _whole(column)
     if pa.types.is_integer(column.type):
         return pc.cast(column, TEXT)
     column = column if column.type == TEXT else column.cast(TEXT)
     return _guarded(column.fill_null("") if column.null_count else column)
 
 
-def _part_csv(columns: list[pa.Array], rows: Callable[[], pd.DataFrame]) -> bytes | memoryview:
+_NOTHING_HELD = dict.fromkeys("".join(STAND_INS) + "".join(STAND_INS.values()), False)
+
+
+def _whole(column: pa.Array | pa.ChunkedArray) -> pa.Array:
+    if isinstance(column, pa.ChunkedArray):
+        return column.combine_chunks() if column.num_chunks != 1 else column.chunk(0)
+    return column
+
+
+def _part_csv(columns: list[pa.Array], rows: Callable[[], pd.DataFrame],
+              made: list[bool] | None = None) -> bytes | memoryview:
     """Some rows of the table as CSV lines (no header), from their columns' text; `rows`: the
-    same rows as a frame, for pandas to write when text holds the stand-ins themselves."""
-    holding = [_holding(c, "".join(STAND_INS) + "".join(STAND_INS.values())) for c in columns]
+    same rows as a frame, for pandas to write when text holds the stand-ins themselves; `made`:
+    which columns are made by the add-in (see write_csv): none of them is scanned."""
+    made = made or [False] * len(columns)
+    holding = [_NOTHING_HELD if m else _holding(c, "".join(_NOTHING_HELD)) for c, m in zip(columns, made)]
     if any(has[c] for has in holding for c in STAND_INS.values()):
         return _pandas_csv(rows(), header=False)
     table = pa.table([_stand_in(c, has) for c, has in zip(columns, holding)],
@@ -169,10 +180,15 @@ def _header_line(names) -> bytes:
     return (",".join(_quoted(header).to_pylist()) + "\n").encode("utf-8")
 
 
-def write_csv(frame: pd.DataFrame | pa.Table | Iterable[pa.Table], out: BinaryIO) -> None:
+def write_csv(frame: pd.DataFrame | pa.Table | Iterable[pa.Table], out: BinaryIO,
+              made: Collection[str] = ()) -> None:
     """Write `frame` as CSV (a header line, then one line per row) to a binary stream, a part
     of the rows at a time (the text of one part is in memory at once, not the whole table's).
-    `frame`: a frame, or Arrow tables of integer and text columns (one, or its parts in order)."""
+    `frame`: a frame, or Arrow tables of integer and text columns (one, or its parts in order).
+    `made`: the Arrow text columns the add-in makes from its own figures (amounts, dates,
+    fractions, counts, its own words such as a status or a clause): no cell of them holds a
+    comma, a quote, a line break or a stand-in, or starts like a formula, so they are neither
+    scanned nor guarded. User text (ids, names, agreement ids, reasons, warnings) never is."""
     if isinstance(frame, pd.DataFrame):
         if not _arrow_writes(frame):
             out.write(_pandas_csv(frame, header=True))
@@ -193,8 +209,15 @@ def write_csv(frame: pd.DataFrame | pa.Table | Iterable[pa.Table], out: BinaryIO
     parts = (table.slice(start, ROWS_PER_PART) for table in itertools.chain([first], tables)
              for start in range(0, table.num_rows, ROWS_PER_PART))
     for part in parts:
-        out.write(_table_csv(part))
+        out.write(_table_csv(part, made))
 
 
-def _table_csv(part: pa.Table) -> bytes | memoryview:
-    return _part_csv([_arrow_text(c) for c in part.columns], part.to_pandas)
+def _table_csv(part: pa.Table, made: Collection[str]) -> bytes | memoryview:
+    mine = [name in made and field.type == TEXT for name, field in zip(part.column_names, part.schema)]
+    columns = [_made_text(c) if m else _arrow_text(c) for c, m in zip(part.columns, mine)]
+    return _part_csv(columns, part.to_pandas, mine)
+
+
+def _made_text(column: pa.Array | pa.ChunkedArray) -> pa.Array:
+    column = _whole(column)
+    return column.fill_null("") if column.null_count else column

@@ -42,10 +42,14 @@ DATE_RESULTS = ("lump_sum_due_date", "continuation_end_date", "benefits_end_date
 # on each of them, part after part, took a quarter of a million-case file's writing, for a
 # larger file.
 CALC_REPEATED = ("agreement", "status", "reason", "bonus_proration", *DATE_RESULTS, "installments")
+# The calc text the add-in makes from its own figures and words, never from user text: a CSV
+# writer need neither quote nor guard it (addin.results.csv_text.write_csv's `made`).
+CALC_MADE = ("status", *MONEY_RESULTS, "bonus_proration", *DATE_RESULTS, "installments")
 # The calc columns made from the engine's payment calendar (PAYDAY_FIELDS): the others are
 # figures a formula can have from compute(..., paydays=False).
 PAYDAY_RESULTS = DATE_RESULTS + ("installments", "installment_amount", "last_installment_amount")
 SCHEDULE_COLUMNS = ("employee_id", "component", "clause", "nominal_date", "payment_date", "amount")
+SCHEDULE_MADE = SCHEDULE_COLUMNS[1:]   # all but the employee's id (as CALC_MADE)
 
 
 def iso_date_text(d: np.ndarray) -> pa.Array:

@@ -9,7 +9,9 @@ import pytest
 
 from addin.cases import from_records
 from addin.results import csv_text
-from addin.results.tables import calc_frame, calc_parts, schedule_frame, schedule_parts
+from addin.results.output import neutralize
+from addin.results.tables import (CALC_MADE, SCHEDULE_MADE, calc_frame, calc_parts, schedule_frame,
+                                  schedule_parts)
 from addin.rules.engine import compute
 
 CASE = {"employee_name": "Pat Doe", "termination_date": "2024-02-29", "termination_reason": "without_cause",
@@ -29,9 +31,9 @@ ODD = [
 ]
 
 
-def _csv(table) -> bytes:
+def _csv(table, made=()) -> bytes:
     out = io.BytesIO()
-    csv_text.write_csv(table, out)
+    csv_text.write_csv(table, out, made=made)
     return out.getvalue()
 
 
@@ -48,6 +50,8 @@ def test_calc_in_parts_writes_what_pandas_writes_of_the_frame(computed, rows):
     whole = csv_text._pandas_csv(calc_frame(cases, payouts), header=True)
     assert b"'=HYPERLINK" in whole and b'"Doe, Pat ""PD"""' in whole   # the cases are as odd as meant
     assert _csv(calc_parts(cases, payouts, rows)) == whole
+    # The columns the add-in makes, held as they are (neither scanned nor guarded): the same bytes.
+    assert _csv(calc_parts(cases, payouts, rows), CALC_MADE) == whole
 
 
 @pytest.mark.parametrize("rows", [1, 7, 500, 100_000])
@@ -57,6 +61,21 @@ def test_schedule_in_parts_writes_what_pandas_writes_of_the_frame(computed, rows
     assert len(frame) > 500   # several parts of every size above
     assert _csv(schedule_parts(cases, payouts, rows)) == csv_text._pandas_csv(frame, header=True)
     assert _csv(schedule_parts(cases, payouts, rows)) == _csv(frame)
+    assert _csv(schedule_parts(cases, payouts, rows), SCHEDULE_MADE) == _csv(frame)
+
+
+def test_only_the_columns_the_add_in_makes_are_held_as_they_are(computed):
+    """An id or a name (user text) named among the made columns would lose its guard: none is,
+    and no cell of a made column holds what the guard or the quotes are for."""
+    assert not {"employee_id", "employee_name", "agreement", "reason", "warnings"} & set(CALC_MADE)
+    assert "employee_id" not in SCHEDULE_MADE
+    cases, payouts = computed
+    tables = [(next(calc_parts(cases, payouts, len(cases))), CALC_MADE),
+              (next(schedule_parts(cases, payouts, 100_000)), SCHEDULE_MADE)]
+    for table, made in tables:
+        for name in made:
+            cells = table.column(name).to_pylist()
+            assert not [c for c in cells if neutralize(c) != c or set(c) & set(',"\n\r\x01\x02\x03\x04')], name
 
 
 def test_a_schedule_without_payments_is_its_header(agreements):
