@@ -153,6 +153,14 @@ def _beyond_dates(a: np.ndarray, end: int) -> bool:
     return bool((figures @ 10 ** np.arange(6, -1, -1) >= _LAST_SERIAL).any())
 
 
+def _holds_escape(data: bytes) -> bool:
+    """Whether `data` holds "_x" (the start of an _xHHHH_ escape, perhaps): by numpy, as
+    Python's search for a two-byte string went through a sheet at a third of numpy's speed."""
+    a = np.frombuffer(data, dtype=np.uint8)
+    underscores = np.flatnonzero(a[:-1] == ord("_"))
+    return bool((a[underscores + 1] == ord("x")).any())
+
+
 def _read_part(part, grid: _Grid) -> bool:
     """Read a part into `grid` chunk by chunk; False at an _xHHHH_ escape (perhaps)."""
     tail = b""
@@ -164,7 +172,7 @@ def _read_part(part, grid: _Grid) -> bool:
             tail = data   # too little yet to hand on a carry: read more first
             continue
         end = len(data) if last else len(data) - _CARRY
-        if b"_x" in data:
+        if _holds_escape(data):
             return False
         if len(data) > 4:
             grid.add(data, end)

@@ -332,3 +332,9 @@ CELLS = st.one_of(
 def test_any_cells_are_read_alike(tmp_path, monkeypatch, rows):
     path = _book(tmp_path / "any.xlsx", [HEADER] + rows, formats={1: "yyyy-mm-dd"})
     _same(path, monkeypatch)
+
+
+@given(st.binary(max_size=40) | st.lists(st.sampled_from([b"_", b"x", b"X", b"a", b"\0"]), max_size=12).map(b"".join))
+def test_the_escape_test_finds_exactly_the_parts_holding_an_underscore_x(data):
+    """The numpy test that sends a part holding `_x` (an _xHHHH_ escape, perhaps) to openpyxl."""
+    assert workbook_cells._holds_escape(data) == (b"_x" in data)
