@@ -79,7 +79,10 @@ def cents_text(cents: np.ndarray, valid: np.ndarray | None = None):
     if len(cents) <= FEW_AMOUNTS:  # a formula's figures: format_cents, without Arrow's per-call cost
         shown = np.ones(len(cents), dtype=bool) if valid is None else np.asarray(valid, dtype=bool).ravel()
         return pa.array([format_cents(c) if ok else "" for c, ok in zip(cents.tolist(), shown)], pa.string())
-    if sys.byteorder == "little":   # the decimal's 128-bit words: the cents, then their sign
+    if sys.byteorder == "little" and hasattr(pa, "decimal64"):   # the decimal's word: the cents
+        # (Arrow writes a 64-bit decimal a fifth faster than a 128-bit one, the same text)
+        two_places = pa.Array.from_buffers(pa.decimal64(18, 2), len(cents), [None, pa.py_buffer(cents)])
+    elif sys.byteorder == "little":   # the decimal's 128-bit words: the cents, then their sign
         words = np.empty((len(cents), 2), dtype=np.int64)
         words[:, 0], words[:, 1] = cents, cents >> 63
         two_places = pa.Array.from_buffers(pa.decimal128(19, 2), len(cents), [None, pa.py_buffer(words)])

@@ -28,6 +28,7 @@ ODD = [
     {"employee_id": "E8", "termination_date": "2024-01-15", "prior_year_bonus_declared": ""},
     {"employee_id": "E9", "base_salary": "0.01", "pay_frequency": "monthly"},
     {"employee_id": "\tE10", "employee_name": "tab"},
+    {"employee_id": "E11", "agreement": "=acme-2030"},             # rejected: no such agreement
 ]
 
 
@@ -49,6 +50,7 @@ def test_calc_in_parts_writes_what_pandas_writes_of_the_frame(computed, rows):
     cases, payouts = computed
     whole = csv_text._pandas_csv(calc_frame(cases, payouts), header=True)
     assert b"'=HYPERLINK" in whole and b'"Doe, Pat ""PD"""' in whole   # the cases are as odd as meant
+    assert b",'=acme-2030,rejected," in whole   # an unknown agreement, as written (guarded)
     assert _csv(calc_parts(cases, payouts, rows)) == whole
     # The columns the add-in makes, held as they are (neither scanned nor guarded): the same bytes.
     assert _csv(calc_parts(cases, payouts, rows), CALC_MADE) == whole
