@@ -6,10 +6,11 @@ from __future__ import annotations
 from dataclasses import replace
 
 import numpy as np
+import pyarrow as pa
 import pytest
 
 from addin.cases import from_records
-from addin.results.words import WARNING_WORDS, warning_words
+from addin.results.words import WARNING_WORDS, spread, warning_words
 from addin.rules.engine import BELOW_MINIMUM, EARLY_UNDECLARED, INPUT_NOTES, PAID_OVER_DECLARED, compute
 from addin.rules.money import format_cents
 
@@ -46,3 +47,16 @@ def test_every_mix_of_warnings_reads_as_each_warning_in_turn(agreements, rows):
     cases, payouts = replace(cases, notes=notes), replace(payouts, warning_flags=flags.astype(np.int64))
     assert set(flags.tolist()) >= ({0, 15} if rows > 100 else {0})
     assert warning_words(cases, payouts).to_pylist() == [_expected(cases, payouts, k) for k in range(rows)]
+
+
+@pytest.mark.parametrize("n, at, cells", [
+    (5, [1, 3], ["ab", "c"]), (3, [], []), (4, [0, 1, 2, 3], ["", "x", "", "yy"]), (2, [0], [""]),
+    (70, list(range(0, 70, 3)), [str(k) * k for k in range(0, 70, 3)])])
+def test_spread_places_each_text_at_its_row_and_blanks_the_others(n, at, cells):
+    for text in (pa.array(cells, pa.string()), pa.array(["skip"] + cells + ["skip"], pa.string()).slice(1, len(cells))):
+        placed = spread(n, np.array(at, dtype=np.int64), text)
+        placed.validate(full=True)
+        expected = [""] * n
+        for k, cell in zip(at, cells):
+            expected[k] = cell
+        assert placed.to_pylist() == expected
