@@ -120,8 +120,20 @@ def calc_text(cases: CaseTable, payouts: Payouts, name: str) -> pa.Array:
     if name in DATE_RESULTS:
         return _iso_days(getattr(payouts, name))
     if name == "installments":
-        return pc.if_else(pa.array(valid), pc.cast(pa.array(payouts.installments), pa.string()), "")
+        return _count_text(payouts.installments, valid)
     raise KeyError(f"{name!r} is not a severance calc column; the columns are {', '.join(CALC_COLUMNS)}")
+
+
+def _count_text(counts: np.ndarray, valid: np.ndarray) -> pa.Array:
+    """Each valid row's count as text ('' for the others): a count's text made once for all
+    the rows holding it (a calc's installments are a few dozen distinct numbers)."""
+    counts = np.asarray(counts, dtype=np.int64)
+    if not len(counts) or counts.min() < 0 or counts.max() >= 10_000:
+        return pc.if_else(pa.array(valid), pc.cast(pa.array(counts), pa.string()), "")
+    top = int(counts.max())
+    index = np.where(np.asarray(valid, dtype=bool), counts, top + 1).astype(np.int32)
+    words = pa.array([str(k) for k in range(top + 1)] + [""], pa.string())
+    return pa.DictionaryArray.from_arrays(pa.array(index), words).cast(pa.string())
 
 
 def _agreement_text(cases: CaseTable) -> pa.Array:
