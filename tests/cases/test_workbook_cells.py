@@ -3,6 +3,8 @@ leaves the workbook to openpyxl: every workbook here is read both ways and compa
 cell (value and type), and the guards keep calamine from ever laying out an unbounded grid."""
 
 import datetime as dt
+import re
+import sys
 import zipfile
 from pathlib import Path
 
@@ -338,3 +340,35 @@ def test_any_cells_are_read_alike(tmp_path, monkeypatch, rows):
 def test_the_escape_test_finds_exactly_the_parts_holding_an_underscore_x(data):
     """The numpy test that sends a part holding `_x` (an _xHHHH_ escape, perhaps) to openpyxl."""
     assert workbook_cells._holds_escape(data) == (b"_x" in data)
+
+
+def test_the_built_in_formats_calamine_takes_as_dates_are_openpyxls():
+    """What lets a workbook of built-in formats only skip openpyxl's reading of its styles."""
+    from openpyxl.styles.numbers import (BUILTIN_FORMATS_MAX_SIZE, builtin_format_code, is_date_format,
+                                         is_timedelta_format)
+    assert workbook_cells.BUILTIN_FORMAT_IDS == BUILTIN_FORMATS_MAX_SIZE
+    openpyxl_dates = {k for k in range(BUILTIN_FORMATS_MAX_SIZE)
+                      if is_date_format(builtin_format_code(k)) or is_timedelta_format(builtin_format_code(k))}
+    assert openpyxl_dates == workbook_cells._CALAMINE_DATE_IDS
+
+
+@pytest.mark.parametrize("builtin", [14, 15, 22, 46, 2, 0])   # dates, a date-time, a duration, numbers
+def test_a_workbook_of_built_in_formats_reads_alike_without_openpyxls_styles(tmp_path, monkeypatch, builtin):
+    rows = [HEADER] + [_case(k, dt.datetime(2020 + k, 1 + k, 1 + k), 1000 + k) for k in range(6)]
+    path = _book(tmp_path / "builtin.xlsx", rows, formats={1: "yyyy-mm-dd"})
+    styles = zipfile.ZipFile(path).read("xl/styles.xml")
+    styles = re.sub(rb"<numFmts.*?</numFmts>", b"", styles)
+    styles = re.sub(rb'numFmtId="(1[6-9][4-9]|[2-9]\d\d)"', f'numFmtId="{builtin}"'.encode(), styles)
+    _rewrite(path, "xl/styles.xml", styles)
+    assert b"<numFmt " not in styles and b'numFmtId="16' not in styles   # built-in ids only
+    imported = sys.modules.pop("openpyxl.styles.stylesheet", None)
+    try:
+        monkeypatch.setitem(sys.modules, "openpyxl.styles.stylesheet", None)   # importing it fails
+        book = calamine_book(path, reading.EXCEL_MAX_ROWS)
+        assert book is not None
+        book.close()
+    finally:
+        monkeypatch.undo()
+        if imported is not None:
+            sys.modules["openpyxl.styles.stylesheet"] = imported
+    _same(path, monkeypatch)
