@@ -286,7 +286,7 @@ def _date_styles(archive: zipfile.ZipFile) -> bool | None:
     for xfs in tree.iter(f"{main}cellXfs"):
         for index, xf in enumerate(xfs.iter(f"{main}xf")):
             number = xf.get("numFmtId") or "0"
-            builtin &= number not in custom and number.isdigit() and int(number) < BUILTIN_FORMAT_IDS
+            builtin &= number.isdigit() and int(number) < BUILTIN_FORMAT_IDS
             if (_calamine_date_format(custom[number]) if number in custom
                     else number.isdigit() and int(number) in _CALAMINE_DATE_IDS):
                 calamine.add(index)

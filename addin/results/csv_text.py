@@ -140,7 +140,9 @@ def _arrow_text(column: pa.Array | pa.ChunkedArray) -> pa.Array:
     return _guarded(column.fill_null("") if column.null_count else column)
 
 
-_NOTHING_HELD = dict.fromkeys("".join(STAND_INS) + "".join(STAND_INS.values()), False)
+# What a column of user text is scanned for: what needs quotes, and the stand-ins themselves.
+_SCANNED = "".join(STAND_INS) + "".join(STAND_INS.values())
+_NOTHING_HELD = dict.fromkeys(_SCANNED, False)
 
 
 def _whole(column: pa.Array | pa.ChunkedArray) -> pa.Array:
@@ -155,7 +157,7 @@ def _part_csv(columns: list[pa.Array], rows: Callable[[], pd.DataFrame],
     same rows as a frame, for pandas to write when text holds the stand-ins themselves; `made`:
     which columns are made by the add-in (see write_csv): none of them is scanned."""
     made = made or [False] * len(columns)
-    holding = [_NOTHING_HELD if m else _holding(c, "".join(_NOTHING_HELD)) for c, m in zip(columns, made)]
+    holding = [_NOTHING_HELD if m else _holding(c, _SCANNED) for c, m in zip(columns, made)]
     if any(has[c] for has in holding for c in STAND_INS.values()):
         return _pandas_csv(rows(), header=False)
     table = pa.table([_stand_in(c, has) for c, has in zip(columns, holding)],

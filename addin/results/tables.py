@@ -23,7 +23,7 @@ from ..rules.engine import NO_SEVERANCE, PAID, REJECTED, Payouts
 from ..rules.money import cents_text, cents_to_decimal
 from ..rules.payments import COMPONENT_CLAUSES, COMPONENTS, payments
 from .csv_text import ROWS_PER_PART
-from .words import reason_words, warning_words
+from .words import reason_words, spread, taken, warning_words
 
 CALC_COLUMNS = (
     "source_row", "employee_id", "employee_name", "agreement", "status", "reason", "warnings",
@@ -78,7 +78,7 @@ def _proration(num: np.ndarray, den: np.ndarray, valid: np.ndarray) -> pa.Array:
     whole = pc.cast(pa.array(distinct // 1_000_000), pa.string())
     places = pc.utf8_lpad(pc.cast(pa.array(distinct % 1_000_000), pa.string()), 6, "0")
     text = pc.if_else(pa.array(distinct >= 0), pc.binary_join_element_wise(whole, places, "."), "")
-    return pa.DictionaryArray.from_arrays(pa.array(at.astype(np.int32)), text).cast(pa.string())
+    return taken(at, text)
 
 
 def _column(text: pa.Array) -> pd.Series:
@@ -131,9 +131,8 @@ def _count_text(counts: np.ndarray, valid: np.ndarray) -> pa.Array:
     if not len(counts) or counts.min() < 0 or counts.max() >= 10_000:
         return pc.if_else(pa.array(valid), pc.cast(pa.array(counts), pa.string()), "")
     top = int(counts.max())
-    index = np.where(np.asarray(valid, dtype=bool), counts, top + 1).astype(np.int32)
-    words = pa.array([str(k) for k in range(top + 1)] + [""], pa.string())
-    return pa.DictionaryArray.from_arrays(pa.array(index), words).cast(pa.string())
+    index = np.where(np.asarray(valid, dtype=bool), counts, top + 1)
+    return taken(index, [str(k) for k in range(top + 1)] + [""])
 
 
 def _agreement_text(cases: CaseTable) -> pa.Array:
@@ -142,15 +141,14 @@ def _agreement_text(cases: CaseTable) -> pa.Array:
     code = cases.agreement_code
     if not len(code) or (code < 0).any():
         return pa.array(cases.agreement, type=pa.string())
-    return pa.DictionaryArray.from_arrays(pa.array(code.astype(np.int32)),
-                                          pa.array(cases.agreement_ids, pa.string())).cast(pa.string())
+    return taken(code, list(cases.agreement_ids))
 
 
 def _status_text(cases: CaseTable, payouts: Payouts) -> pa.Array:
     statuses = (PAID, NO_SEVERANCE, REJECTED)
     index = np.where(payouts.eligible, 0, 1).astype(np.int8)
     index[~cases.valid] = 2
-    return pa.DictionaryArray.from_arrays(pa.array(index), pa.array(statuses, pa.string())).cast(pa.string())
+    return taken(index, list(statuses))
 
 
 def calc_table(cases: CaseTable, payouts: Payouts) -> pa.Table:
@@ -220,15 +218,15 @@ def schedule_parts(cases: CaseTable, payouts: Payouts, rows: int = ROWS_PER_PART
     clauses = pa.array([COMPONENT_CLAUSES[c] for c in COMPONENTS], pa.string())
 
     def part(start: int) -> pa.Table:
-        taken = slice(start, start + rows)
-        code = pa.array(p["code"][taken])
+        in_part = slice(start, start + rows)
+        code = pa.array(p["code"][in_part])
         return pa.table([
-            ids.take(pa.array(p["case"][taken])),
-            pa.DictionaryArray.from_arrays(code, components).cast(pa.string()),
-            pa.DictionaryArray.from_arrays(code, clauses).cast(pa.string()),
-            _iso_days(p["nominal_date"][taken]),
-            _iso_days(p["payment_date"][taken]),
-            cents_text(p["amount"][taken]),
+            ids.take(pa.array(p["case"][in_part])),
+            taken(code, components),
+            taken(code, clauses),
+            _iso_days(p["nominal_date"][in_part]),
+            _iso_days(p["payment_date"][in_part]),
+            cents_text(p["amount"][in_part]),
         ], names=list(SCHEDULE_COLUMNS))
     yield from ahead(part, range(0, max(len(p["case"]), 1), rows), PART_WORKERS)
 
@@ -251,13 +249,9 @@ def _iso_days(d: np.ndarray) -> pa.Array:
     if text.null_count or (np.diff(offsets) != 10).any():   # a year outside 0000-9999
         return iso_date_text(d)
     table = np.frombuffer(text.buffers()[2], dtype=np.uint8)[offsets[0]:offsets[-1]].view("S10")
-    cells = table[known - low]
-    if len(known) == len(d):
-        offsets = np.arange(0, 10 * len(d) + 1, 10, dtype=np.int32)
-    else:
-        offsets = np.zeros(len(d) + 1, dtype=np.int32)
-        np.cumsum(np.where(missing, 0, 10).astype(np.int32), out=offsets[1:])
-    return pa.Array.from_buffers(pa.string(), len(d), [None, pa.py_buffer(offsets), pa.py_buffer(cells)])
+    cells = pa.Array.from_buffers(pa.string(), len(known), [
+        None, pa.py_buffer(np.arange(0, 10 * len(known) + 1, 10, dtype=np.int32)), pa.py_buffer(table[known - low])])
+    return spread(len(d), np.flatnonzero(~missing), cells) if len(known) < len(d) else cells
 
 
 # ---------------------------------------------------------------------------------------------

@@ -25,6 +25,14 @@ def _text(values: np.ndarray | list) -> pa.Array:
     return pa.array(values, type=pa.string())
 
 
+def taken(index: np.ndarray | pa.Array, words: pa.Array | list[str]) -> pa.Array:
+    """Each row's text by its index into `words`: a text made once for all the rows holding it
+    (codes, counts, fractions, days), without a Python string per row."""
+    index = index if isinstance(index, pa.Array) else pa.array(np.asarray(index).astype(np.int32, copy=False))
+    words = words if isinstance(words, pa.Array) else _text(words)
+    return pa.DictionaryArray.from_arrays(index, words).cast(pa.string())
+
+
 def reason_words(cases: CaseTable, payouts: Payouts) -> pa.Array:
     """Each row's reason in words (Arrow text): why it pays nothing, or every problem of a
     rejected row."""
@@ -32,8 +40,7 @@ def reason_words(cases: CaseTable, payouts: Payouts) -> pa.Array:
     index = np.zeros(len(cases), dtype=np.int8)
     for i, code in enumerate(codes[1:], start=1):
         index[payouts.reason_code == code] = i
-    words = pa.DictionaryArray.from_arrays(
-        pa.array(index), _text([""] + list(NOT_ELIGIBLE_REASONS.values()))).cast(pa.string())
+    words = taken(index, [""] + list(NOT_ELIGIBLE_REASONS.values()))
     rejected = ~cases.valid
     if rejected.any():
         words = pc.replace_with_mask(words, pa.array(rejected),
